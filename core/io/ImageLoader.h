@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/image/DecodedImage.h"
+#include "core/io/DecodeOptions.h"
+#include "core/pipeline/Result.h"
+
+namespace nocturne::core {
+
+// Opens any supported photo: sniffs the file's content (not its extension) and hands it to
+// RawDecoder or RasterDecoder. Errors name the file and the reason (missing, unreadable,
+// empty, directory, unsupported, corrupt, too large).
+// Thread: stateless; safe to call concurrently (each call uses its own LibRaw instance).
+class ImageLoader {
+public:
+    static Result<DecodedImage> load(const std::string& path, const DecodeOptions& options = {});
+
+    // File-name extensions (lower case, no dot) we offer in file dialogs and folder scans.
+    static const std::vector<std::string>& supportedExtensions();
+    static bool hasSupportedExtension(const std::string& path);
+};
+
+}  // namespace nocturne::core

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "core/image/ImageMeta.h"
+#include "core/pipeline/Result.h"
+
+namespace nocturne::core {
+
+// Exiv2 boundary: the only place besides the decoders that reads or writes metadata.
+// Thread: stateless; safe to call concurrently on different files.
+class MetadataStore {
+public:
+    static constexpr const char* kSoftware = "Nocturne";   // followed by the version
+
+    // Copies EXIF, XMP and IPTC from `source` (a RAW or raster file) into `destination` (a file
+    // ImageWriter just wrote), then sets Orientation = 1 (pixels are already upright), the new
+    // pixel dimensions, and Software. Where the source carries no EXIF that Exiv2 can read
+    // (e.g. some RAW containers), the fields known from `sourceMeta` (camera, lens, exposure,
+    // ISO, date) are written instead.
+    static Result<void> transfer(const std::string& source, const ImageMeta& sourceMeta,
+                                 const std::string& destination, int width, int height);
+
+    // Key -> interpreted value for every EXIF/XMP/IPTC tag of a file ("Exif.Image.Make" -> "Sony").
+    // For tests, the CLI's --verbose and the editor's info panel.
+    static Result<std::map<std::string, std::string>> readAll(const std::string& path);
+};
+
+}  // namespace nocturne::core
