@@ -1,0 +1,375 @@
+#include <QtTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/io/ImageWriter.h"
+
+using namespace nocturne::core;
+namespace fs = std::filesystem;
+
+Q_DECLARE_METATYPE(nocturne::core::ExportFormat)
+
+namespace {
+
+constexpr int kWidth = 96;
+constexpr int kHeight = 64;
+// A pure-colour patch per primary, so a swapped channel order cannot go unnoticed.
+const cv::Rect kRedPatch(4, 4, 16, 16);
+const cv::Rect kGreenPatch(24, 4, 16, 16);
+const cv::Rect kBluePatch(44, 4, 16, 16);
+
+// Smooth ramps in every channel (so every code value is exercised) plus the three patches.
+ImageBuffer makeTestImage()
+{
+    ImageBuffer image(kWidth, kHeight, ColorEncoding::Display);
+    for (int y = 0; y < kHeight; ++y) {
+        for (int x = 0; x < kWidth; ++x) {
+            const float fx = static_cast<float>(x) / (kWidth - 1);
+            const float fy = static_cast<float>(y) / (kHeight - 1);
+            image.mat().at<cv::Vec3f>(y, x) = cv::Vec3f(fx, fy, 0.5f * (fx + 1.0f - fy));
+        }
+    }
+    image.mat()(kRedPatch).setTo(cv::Scalar(1, 0, 0));
+    image.mat()(kGreenPatch).setTo(cv::Scalar(0, 1, 0));
+    image.mat()(kBluePatch).setTo(cv::Scalar(0, 0, 1));
+    return image;
+}
+
+// What a perfect writer stores: BGR, rounded to the nearest code value.
+cv::Mat expectedBgr(const ImageBuffer& image, int depth)
+{
+    cv::Mat clamped;
+    cv::min(image.mat(), 1.0, clamped);
+    cv::max(clamped, 0.0, clamped);
+    std::vector<cv::Mat> rgb;
+    cv::split(clamped, rgb);
+    cv::Mat bgr;
+    cv::merge(std::vector<cv::Mat>{rgb[2], rgb[1], rgb[0]}, bgr);
+    cv::Mat quantised;
+    bgr.convertTo(quantised, depth, depth == CV_16U ? 65535.0 : 255.0);
+    return quantised;
+}
+
+double psnr8(const cv::Mat& a, const cv::Mat& b)
+{
+    return cv::PSNR(a, b, 255.0);
+}
+
+std::string u8(const QString& s)
+{
+    return s.toStdString();   // QString::toStdString is UTF-8
+}
+
+QStringList folderEntries(const QString& folder)
+{
+    return QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::System
+                                  | QDir::NoDotAndDotDot);
+}
+
+std::string readBytes(const QString& path)
+{
+    std::ifstream in(fs::path(path.toStdU16String()), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+ExportOptions optionsFor(ExportFormat format, int bits, int quality = 92)
+{
+    ExportOptions options;
+    options.format = format;
+    options.bitsPerChannel = bits;
+    options.jpegQuality = quality;
+    return options;
+}
+
+}  // namespace
+
+class tst_ImageWriter : public QObject {
+    Q_OBJECT
+private slots:
+    void writesFormat_data();
+    void writesFormat();
+    void clampsOutOfRangeValues();
+    void jpegQualityAffectsSize();
+    void rejectsInvalidOptions_data();
+    void rejectsInvalidOptions();
+    void missingFolderIsNotFound();
+    void readOnlyFolderIsPermissionDenied();
+    void refusesToOverwriteSource_data();
+    void refusesToOverwriteSource();
+    void replacesExistingDestinationAtomically();
+    void nonAsciiPathWorks();
+    void formatNamesAndExtensions();
+};
+
+void tst_ImageWriter::writesFormat_data()
+{
+    QTest::addColumn<ExportFormat>("format");
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<QString>("fileName");
+
+    QTest::newRow("jpeg q92 8-bit") << ExportFormat::Jpeg << 8 << "out.jpg";
+    QTest::newRow("png 8-bit") << ExportFormat::Png << 8 << "out.png";
+    QTest::newRow("png 16-bit") << ExportFormat::Png << 16 << "out.png";
+    QTest::newRow("tiff 8-bit") << ExportFormat::Tiff << 8 << "out.tif";
+    QTest::newRow("tiff 16-bit") << ExportFormat::Tiff << 16 << "out.tif";
+}
+
+void tst_ImageWriter::writesFormat()
+{
+    QFETCH(ExportFormat, format);
+    QFETCH(int, bits);
+    QFETCH(QString, fileName);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(fileName);
+    const ImageBuffer image = makeTestImage();
+
+    const auto result = ImageWriter::write(image, u8(path), optionsFor(format, bits), ImageMeta{});
+    QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
+
+    const cv::Mat read = cv::imread(u8(path), cv::IMREAD_UNCHANGED);
+    QVERIFY(!read.empty());
+    const int depth = bits == 16 ? CV_16U : CV_8U;
+    QCOMPARE(read.depth(), depth);
+    QCOMPARE(read.channels(), 3);
+    QCOMPARE(read.cols, kWidth);
+    QCOMPARE(read.rows, kHeight);
+
+    // Channel order: OpenCV reads BGR, so a red patch must have its maximum in channel 2.
+    const double full = bits == 16 ? 65535.0 : 255.0;
+    const double tolerance = format == ExportFormat::Jpeg ? 0.08 * full : 1.0;
+    const cv::Scalar red = cv::mean(read(kRedPatch));
+    QVERIFY2(std::abs(red[2] - full) <= tolerance && red[0] <= tolerance && red[1] <= tolerance,
+             qPrintable(QString("red patch reads back as B=%1 G=%2 R=%3")
+                            .arg(red[0]).arg(red[1]).arg(red[2])));
+    const cv::Scalar blue = cv::mean(read(kBluePatch));
+    QVERIFY(std::abs(blue[0] - full) <= tolerance && blue[2] <= tolerance);
+
+    const cv::Mat expected = expectedBgr(image, depth);
+    if (format == ExportFormat::Jpeg) {
+        // Below the patches: their saturated edges are where 4:2:0 chroma subsampling is meant
+        // to lose detail, which says nothing about the writer.
+        const cv::Rect smooth(0, 24, kWidth, kHeight - 24);
+        const double quality = psnr8(read(smooth), expected(smooth));
+        QVERIFY2(quality > 35.0, qPrintable(QString("JPEG PSNR %1 dB").arg(quality)));
+    } else {
+        cv::Mat diff;
+        cv::absdiff(read, expected, diff);
+        double maxDiff = 0;
+        cv::minMaxLoc(diff.reshape(1), nullptr, &maxDiff);
+        QVERIFY2(maxDiff <= 1.0, qPrintable(QString("max difference %1 LSB").arg(maxDiff)));
+    }
+
+    // Only the finished file remains: the temporary was renamed, not copied.
+    QCOMPARE(folderEntries(dir.path()), QStringList{fileName});
+}
+
+void tst_ImageWriter::clampsOutOfRangeValues()
+{
+    QTemporaryDir dir;
+    ImageBuffer image(8, 8, ColorEncoding::Display);
+    image.mat().setTo(cv::Scalar(1.7, -0.3, 0.5));
+    image.mat().at<cv::Vec3f>(0, 0) = cv::Vec3f(std::nanf(""), 0.0f, 0.0f);
+    const QString path = dir.filePath("clamped.png");
+
+    QVERIFY(ImageWriter::write(image, u8(path), optionsFor(ExportFormat::Png, 16), {}).ok());
+    const cv::Mat read = cv::imread(u8(path), cv::IMREAD_UNCHANGED);
+    QCOMPARE(read.at<cv::Vec3w>(4, 4), cv::Vec3w(32768, 0, 65535));   // BGR
+    QCOMPARE(read.at<cv::Vec3w>(0, 0)[2], ushort(0));                 // NaN written as black
+}
+
+void tst_ImageWriter::jpegQualityAffectsSize()
+{
+    QTemporaryDir dir;
+    // Noise keeps the encoder from compressing everything away at both settings.
+    ImageBuffer image(128, 128, ColorEncoding::Display);
+    cv::RNG rng(7);
+    rng.fill(image.mat(), cv::RNG::UNIFORM, 0.0, 1.0);
+
+    const QString low = dir.filePath("q30.jpg");
+    const QString high = dir.filePath("q95.jpg");
+    QVERIFY(ImageWriter::write(image, u8(low), optionsFor(ExportFormat::Jpeg, 8, 30), {}).ok());
+    QVERIFY(ImageWriter::write(image, u8(high), optionsFor(ExportFormat::Jpeg, 8, 95), {}).ok());
+    QVERIFY2(QFileInfo(high).size() > QFileInfo(low).size() * 3 / 2,
+             qPrintable(QString("q95 %1 bytes, q30 %2 bytes")
+                            .arg(QFileInfo(high).size()).arg(QFileInfo(low).size())));
+}
+
+void tst_ImageWriter::rejectsInvalidOptions_data()
+{
+    QTest::addColumn<ExportFormat>("format");
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<int>("quality");
+    QTest::addColumn<bool>("linear");
+    QTest::addColumn<QString>("messagePart");
+
+    QTest::newRow("16-bit jpeg") << ExportFormat::Jpeg << 16 << 92 << false << "8 bits";
+    QTest::newRow("jpeg quality 0") << ExportFormat::Jpeg << 8 << 0 << false << "quality";
+    QTest::newRow("jpeg quality 101") << ExportFormat::Jpeg << 8 << 101 << false << "quality";
+    QTest::newRow("12-bit png") << ExportFormat::Png << 12 << 92 << false << "8 or 16";
+    QTest::newRow("linear image") << ExportFormat::Png << 8 << 92 << true << "gamma";
+}
+
+void tst_ImageWriter::rejectsInvalidOptions()
+{
+    QFETCH(ExportFormat, format);
+    QFETCH(int, bits);
+    QFETCH(int, quality);
+    QFETCH(bool, linear);
+    QFETCH(QString, messagePart);
+
+    QTemporaryDir dir;
+    ImageBuffer image = makeTestImage();
+    if (linear)
+        image.setEncoding(ColorEncoding::Linear);
+    const QString path = dir.filePath("bad.out");
+    const auto result = ImageWriter::write(image, u8(path), optionsFor(format, bits, quality), {});
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(QString::fromStdString(result.error().message).contains(messagePart),
+             result.error().message.c_str());
+    QCOMPARE(QString::fromStdString(result.error().context), path);
+    QVERIFY(folderEntries(dir.path()).isEmpty());
+}
+
+void tst_ImageWriter::missingFolderIsNotFound()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("no/such/folder/out.png");
+    const auto result =
+        ImageWriter::write(makeTestImage(), u8(path), optionsFor(ExportFormat::Png, 8), {});
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, ErrorCode::NotFound);
+    QVERIFY(QString::fromStdString(result.error().message).contains("output folder does not exist"));
+    QCOMPARE(QString::fromStdString(result.error().context), path);
+}
+
+void tst_ImageWriter::readOnlyFolderIsPermissionDenied()
+{
+    if (::geteuid() == 0)
+        QSKIP("running as root: file permissions are not enforced");
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("locked");
+    QVERIFY(QDir().mkdir(folder));
+    QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner));
+    const QString path = folder + "/out.jpg";
+
+    const auto result =
+        ImageWriter::write(makeTestImage(), u8(path), optionsFor(ExportFormat::Jpeg, 8), {});
+    QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, ErrorCode::PermissionDenied);
+    QCOMPARE(QString::fromStdString(result.error().context), path);
+    QVERIFY(folderEntries(folder).isEmpty());
+}
+
+void tst_ImageWriter::refusesToOverwriteSource_data()
+{
+    QTest::addColumn<QString>("sourceName");       // relative to the temp dir
+    QTest::addColumn<QString>("destinationName");
+    QTest::addColumn<bool>("sourceExists");
+
+    QTest::newRow("same path") << "photo.png" << "photo.png" << true;
+    QTest::newRow("dotted spelling") << "photo.png" << "./sub/../photo.png" << true;
+    QTest::newRow("symlink to source") << "photo.png" << "link.png" << true;
+    QTest::newRow("source not on disk") << "gone.png" << "sub/../gone.png" << false;
+}
+
+void tst_ImageWriter::refusesToOverwriteSource()
+{
+    QFETCH(QString, sourceName);
+    QFETCH(QString, destinationName);
+    QFETCH(bool, sourceExists);
+
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkdir("sub"));
+    const QString source = dir.filePath(sourceName);
+    if (sourceExists) {
+        QVERIFY(cv::imwrite(u8(source), cv::Mat(8, 8, CV_8UC3, cv::Scalar(10, 20, 30))));
+        if (destinationName == "link.png")
+            QVERIFY(QFile::link(source, dir.filePath("link.png")));
+    }
+    const std::string bytesBefore = sourceExists ? readBytes(source) : std::string();
+    const auto timeBefore = sourceExists ? fs::last_write_time(u8(source)) : fs::file_time_type();
+
+    ImageMeta meta;
+    meta.sourcePath = u8(source);
+    const QString destination = dir.path() + "/" + destinationName;
+    const auto result =
+        ImageWriter::write(makeTestImage(), u8(destination), optionsFor(ExportFormat::Png, 8), meta);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, ErrorCode::InvalidArgument);
+    QVERIFY(QString::fromStdString(result.error().message).contains("refusing to overwrite the original"));
+    if (sourceExists) {
+        QCOMPARE(readBytes(source), bytesBefore);
+        QVERIFY(fs::last_write_time(u8(source)) == timeBefore);
+    } else {
+        QVERIFY(!QFileInfo::exists(source));
+    }
+}
+
+void tst_ImageWriter::replacesExistingDestinationAtomically()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("existing.tif");
+    {
+        QFile old(path);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write(QByteArray(100000, 'x'));   // bigger than the new file: truncation would show
+    }
+    struct stat before {};
+    QCOMPARE(::stat(u8(path).c_str(), &before), 0);
+
+    QVERIFY(ImageWriter::write(makeTestImage(), u8(path), optionsFor(ExportFormat::Tiff, 8), {}).ok());
+
+    struct stat after {};
+    QCOMPARE(::stat(u8(path).c_str(), &after), 0);
+    // A new inode proves the file was renamed into place, not rewritten in place.
+    QVERIFY(before.st_ino != after.st_ino);
+    QVERIFY(!readBytes(path).starts_with("xxxx"));
+    const cv::Mat read = cv::imread(u8(path), cv::IMREAD_UNCHANGED);
+    QCOMPARE(read.cols, kWidth);
+    QCOMPARE(read.rows, kHeight);
+    QCOMPARE(folderEntries(dir.path()), QStringList{"existing.tif"});
+}
+
+void tst_ImageWriter::nonAsciiPathWorks()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QString::fromUtf8("Nächte ночь 夜"));
+    QVERIFY(QDir().mkdir(folder));
+    const QString path = folder + QString::fromUtf8("/étoile 星.jpg");
+
+    ImageMeta meta;
+    meta.sourcePath = u8(folder + QString::fromUtf8("/источник.dng"));   // absent: no metadata
+    const auto result =
+        ImageWriter::write(makeTestImage(), u8(path), optionsFor(ExportFormat::Jpeg, 8), meta);
+    QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
+    QVERIFY(QFileInfo::exists(path));
+    const cv::Mat read = cv::imread(u8(path), cv::IMREAD_UNCHANGED);
+    QCOMPARE(read.cols, kWidth);
+    QCOMPARE(folderEntries(folder), QStringList{QString::fromUtf8("étoile 星.jpg")});
+}
+
+void tst_ImageWriter::formatNamesAndExtensions()
+{
+    QCOMPARE(extensionFor(ExportFormat::Jpeg), std::string("jpg"));
+    QCOMPARE(extensionFor(ExportFormat::Png), std::string("png"));
+    QCOMPARE(extensionFor(ExportFormat::Tiff), std::string("tif"));
+    QCOMPARE(toString(ExportFormat::Tiff), std::string("TIFF"));
+}
+
+QTEST_GUILESS_MAIN(tst_ImageWriter)
+#include "tst_ImageWriter.moc"
