@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/image/DecodedImage.h"
+#include "core/io/DecodeOptions.h"
+#include "core/pipeline/Result.h"
+
+namespace nocturne::core {
+
+// OpenCV/Exiv2 boundary for ordinary pictures (internal to core/io; callers use ImageLoader):
+// JPEG, PNG, TIFF, WebP and BMP, 8 or 16 bit, gray or colour, with or without alpha (dropped).
+// Decodes from memory (so UTF-8 paths work), applies the EXIF orientation, and undoes the sRGB
+// transfer curve so the result is linear light like a RAW rendering.
+// Thread: stateless; safe to call concurrently.
+class RasterDecoder {
+public:
+    // `path` is used for messages only; `format` is the container the caller sniffed
+    // ("JPEG", "PNG", "TIFF", "WEBP", "BMP").
+    static Result<DecodedImage> decode(std::string_view bytes, const std::string& path,
+                                       const std::string& format, const DecodeOptions& options);
+
+    // Exact piecewise sRGB EOTF (IEC 61966-2-1): encoded value in [0, 1] -> linear light.
+    static float srgbToLinear(float encoded);
+};
+
+}  // namespace nocturne::core
