@@ -1,0 +1,219 @@
+#include <QtTest>
+
+#include <atomic>
+#include <cmath>
+
+#include "core/enhance/Gamma.h"
+#include "core/pipeline/Pipeline.h"
+
+using namespace nocturne::core;
+
+namespace {
+
+// Multiplies by the gain and counts its runs, so tests can see which stages re-ran.
+class CountingEnhancer : public Enhancer {
+public:
+    CountingEnhancer(std::string id, InputKind kind) { m_info.id = std::move(id); m_info.displayName = m_info.id; m_info.inputKind = kind; }
+    const EnhancerInfo& info() const override { return m_info; }
+    Result<EnhanceOutput> enhance(const EnhanceInput& in, const RunContext& ctx) const override
+    {
+        ++runs;
+        if (ctx.stopRequested())
+            return makeError(ErrorCode::Cancelled, "cancelled");
+        ImageBuffer out(in.source.rgb.mat() * in.gain);
+        return EnhanceOutput{out, {}};
+    }
+    mutable std::atomic<int> runs{0};
+
+private:
+    EnhancerInfo m_info;
+};
+
+DecodedImage darkImage(float value)
+{
+    DecodedImage img;
+    img.rgb = ImageBuffer(16, 8);
+    img.rgb.mat().setTo(cv::Scalar::all(value));
+    img.meta.sourcePath = "dark.png";
+    img.meta.format = "PNG";
+    return img;
+}
+
+struct Fixture {
+    std::shared_ptr<CountingEnhancer> rgb = std::make_shared<CountingEnhancer>("fake", InputKind::LinearRgb);
+    std::shared_ptr<CountingEnhancer> mosaic = std::make_shared<CountingEnhancer>("mosaic-net", InputKind::BayerMosaic);
+    std::shared_ptr<EnhancerRegistry> registry = std::make_shared<EnhancerRegistry>();
+    Fixture()
+    {
+        registry->add(rgb);
+        registry->add(mosaic);
+    }
+};
+
+}  // namespace
+
+class tst_Pipeline : public QObject {
+    Q_OBJECT
+private slots:
+    void amplifiesEnhancesAndEncodes();
+    void gammaChangeDoesNotRerunEnhancer();
+    void gainChangeReruns();
+    void emptySourceKeyDisablesCache();
+    void exposureRatioBypassesAmplifier();
+    void unknownMethodListsAvailable();
+    void mosaicMethodOnRasterIsNotApplicable();
+    void rejectsOutOfRangeSettings_data();
+    void rejectsOutOfRangeSettings();
+    void cancelledBeforeStart();
+};
+
+void tst_Pipeline::amplifiesEnhancesAndEncodes()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    params.amplifier.m = 0.5;
+    params.gamma = 2.0f;
+    const auto r = pipeline.process(darkImage(0.01f), params, RunContext(), "k");
+    QVERIFY2(r.ok(), r.ok() ? "" : r.error().describe().c_str());
+    // A uniform image: Eq. 5's weights cancel, gain = m / x = 50.
+    QVERIFY(std::abs(r->gain - 50.0) < 1e-3);
+    QVERIFY(r->gainFromAmplifier);
+    QCOMPARE(r->display.encoding(), ColorEncoding::Display);
+    const float shown = r->display.mat().at<cv::Vec3f>(3, 3)[1];
+    QVERIFY(std::abs(shown - std::sqrt(0.5f)) < 1e-4f);   // (0.01 * 50) ^ (1/2)
+    QVERIFY(std::abs(r->linear.mat().at<cv::Vec3f>(3, 3)[0] - 0.5f) < 1e-4f);
+}
+
+void tst_Pipeline::gammaChangeDoesNotRerunEnhancer()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    const DecodedImage img = darkImage(0.02f);
+    for (float g : {1.8f, 2.2f, 2.6f, 3.0f})
+    {
+        params.gamma = g;
+        QVERIFY(pipeline.process(img, params, RunContext(), "same-source").ok());
+    }
+    QCOMPARE(f.rgb->runs.load(), 1);
+    QCOMPARE(pipeline.cache().hits(), size_t{3});
+}
+
+void tst_Pipeline::gainChangeReruns()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    const DecodedImage img = darkImage(0.02f);
+    params.amplifier.m = 0.3;
+    QVERIFY(pipeline.process(img, params, RunContext(), "src").ok());
+    params.amplifier.m = 0.6;
+    const auto r = pipeline.process(img, params, RunContext(), "src");
+    QVERIFY(r.ok());
+    QCOMPARE(f.rgb->runs.load(), 2);
+    QVERIFY(std::abs(r->gain - 30.0) < 1e-3);
+    // A different source with the same settings is a different cache entry.
+    QVERIFY(pipeline.process(img, params, RunContext(), "other-src").ok());
+    QCOMPARE(f.rgb->runs.load(), 3);
+}
+
+void tst_Pipeline::emptySourceKeyDisablesCache()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    QVERIFY(pipeline.process(darkImage(0.02f), params, RunContext()).ok());
+    QVERIFY(pipeline.process(darkImage(0.02f), params, RunContext()).ok());
+    QCOMPARE(f.rgb->runs.load(), 2);
+    QCOMPARE(pipeline.cache().entryCount(), size_t{0});
+}
+
+void tst_Pipeline::exposureRatioBypassesAmplifier()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    params.exposureRatio = 7.0;
+    const auto r = pipeline.process(darkImage(0.02f), params, RunContext());
+    QVERIFY(r.ok());
+    QCOMPARE(r->gain, 7.0);
+    QVERIFY(!r->gainFromAmplifier);
+    QCOMPARE(pipeline.estimateGain(darkImage(0.02f), params), 7.0);
+}
+
+void tst_Pipeline::unknownMethodListsAvailable()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "magic";
+    const auto r = pipeline.process(darkImage(0.02f), params, RunContext());
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::NotFound);
+    const QString msg = QString::fromStdString(r.error().describe());
+    QVERIFY2(msg.contains("magic") && msg.contains("fake") && msg.contains("mosaic-net"), qPrintable(msg));
+}
+
+void tst_Pipeline::mosaicMethodOnRasterIsNotApplicable()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "mosaic-net";
+    const auto r = pipeline.process(darkImage(0.02f), params, RunContext());
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::NotApplicable);
+    QVERIFY(QString::fromStdString(r.error().describe()).contains("dark.png"));
+    QCOMPARE(f.mosaic->runs.load(), 0);
+}
+
+void tst_Pipeline::rejectsOutOfRangeSettings_data()
+{
+    QTest::addColumn<float>("gamma");
+    QTest::addColumn<double>("ratio");
+    QTest::newRow("gamma below 1") << 0.5f << 1.0;
+    QTest::newRow("gamma above 4") << 5.0f << 1.0;
+    QTest::newRow("gamma NaN") << std::nanf("") << 1.0;
+    QTest::newRow("ratio zero") << 2.2f << 0.0;
+    QTest::newRow("ratio negative") << 2.2f << -3.0;
+    QTest::newRow("ratio infinite") << 2.2f << HUGE_VAL;
+}
+
+void tst_Pipeline::rejectsOutOfRangeSettings()
+{
+    QFETCH(float, gamma);
+    QFETCH(double, ratio);
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    params.gamma = gamma;
+    params.exposureRatio = ratio;
+    const auto r = pipeline.process(darkImage(0.02f), params, RunContext());
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(f.rgb->runs.load(), 0);
+}
+
+void tst_Pipeline::cancelledBeforeStart()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    RunContext ctx;
+    ctx.requestStop();
+    const auto r = pipeline.process(darkImage(0.02f), params, ctx, "k");
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::Cancelled);
+    QCOMPARE(pipeline.cache().entryCount(), size_t{0});
+}
+
+QTEST_GUILESS_MAIN(tst_Pipeline)
+#include "tst_Pipeline.moc"
