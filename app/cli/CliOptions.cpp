@@ -1,0 +1,285 @@
+#include "app/cli/CliOptions.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
+
+#include "core/enhance/Gamma.h"
+
+namespace nocturne::cli {
+
+using core::ErrorCode;
+using core::makeError;
+
+namespace {
+
+std::optional<double> toDouble(const std::string& text)
+{
+    if (text.empty())
+        return std::nullopt;
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text.c_str(), &end);
+    if (errno != 0 || end != text.c_str() + text.size() || value != value)
+        return std::nullopt;
+    return value;
+}
+
+std::optional<long long> toInteger(const std::string& text)
+{
+    long long value = 0;
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    if (first != last && *first == '+')
+        ++first;
+    const auto [ptr, ec] = std::from_chars(first, last, value);
+    if (text.empty() || ec != std::errc() || ptr != last)
+        return std::nullopt;
+    return value;
+}
+
+core::Error badValue(const std::string& option, const std::string& value, const std::string& expected)
+{
+    return makeError(ErrorCode::InvalidArgument,
+                     "invalid value '" + value + "': expected " + expected, option);
+}
+
+// Options that take a value, with their long names; the short aliases map onto these.
+bool takesValue(std::string_view name)
+{
+    static constexpr std::string_view kValued[] = {
+        "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format",
+        "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels"};
+    for (auto v : kValued)
+        if (v == name)
+            return true;
+    return false;
+}
+
+std::string canonicalName(const std::string& arg)
+{
+    if (arg == "-o")
+        return "--output";
+    if (arg == "-j")
+        return "--jobs";
+    if (arg == "-r")
+        return "--recursive";
+    if (arg == "-q")
+        return "--quiet";
+    if (arg == "-v")
+        return "--verbose";
+    if (arg == "-h")
+        return "--help";
+    return arg;
+}
+
+// Applies one option with its value (empty for flags). Returns an error for bad values.
+core::Result<void> apply(CliOptions& o, const std::string& name, const std::string& value)
+{
+    if (name == "--output") {
+        if (value.empty())
+            return makeError(ErrorCode::InvalidArgument, "the output folder must not be empty", name);
+        o.outputDir = value;
+    } else if (name == "--method") {
+        if (value.empty())
+            return badValue(name, value, "a method id (see --list-methods)");
+        o.params.method = value;
+    } else if (name == "--m") {
+        const auto v = toDouble(value);
+        if (!v || *v <= 0.0 || *v > 1.0)
+            return badValue(name, value, "a target brightness in (0, 1], e.g. 0.5");
+        o.params.amplifier.m = *v;
+    } else if (name == "--ratio") {
+        const auto v = toDouble(value);
+        if (!v || *v < 1.0 || *v > 1000.0)
+            return badValue(name, value, "an exposure ratio between 1 and 1000, e.g. 100");
+        o.params.exposureRatio = *v;
+    } else if (name == "--amplifier") {
+        if (value == "weighted")
+            o.params.amplifier.mode = core::AmplifierMode::Weighted;
+        else if (value == "mean")
+            o.params.amplifier.mode = core::AmplifierMode::Mean;
+        else
+            return badValue(name, value, "'weighted' (Eq. 5) or 'mean' (Eq. 4)");
+    } else if (name == "--gamma") {
+        const auto v = toDouble(value);
+        if (!v || *v < core::Gamma::kMin || *v > core::Gamma::kMax)
+            return badValue(name, value, "a gamma between 1 and 4, e.g. 2.2");
+        o.params.gamma = static_cast<float>(*v);
+    } else if (name == "--format") {
+        if (value == "jpeg" || value == "jpg")
+            o.exportOptions.format = core::ExportFormat::Jpeg;
+        else if (value == "png")
+            o.exportOptions.format = core::ExportFormat::Png;
+        else if (value == "tiff" || value == "tif")
+            o.exportOptions.format = core::ExportFormat::Tiff;
+        else
+            return badValue(name, value, "jpeg, png or tiff");
+    } else if (name == "--quality") {
+        const auto v = toInteger(value);
+        if (!v || *v < 1 || *v > 100)
+            return badValue(name, value, "a JPEG quality between 1 and 100");
+        o.exportOptions.jpegQuality = static_cast<int>(*v);
+    } else if (name == "--bits") {
+        const auto v = toInteger(value);
+        if (!v || (*v != 8 && *v != 16))
+            return badValue(name, value, "8 or 16");
+        o.exportOptions.bitsPerChannel = static_cast<int>(*v);
+    } else if (name == "--jobs") {
+        const auto v = toInteger(value);
+        if (!v || *v < 1 || *v > 256)
+            return badValue(name, value, "a number of parallel jobs between 1 and 256");
+        o.jobs = static_cast<int>(*v);
+    } else if (name == "--suffix") {
+        if (value.find('/') != std::string::npos)
+            return badValue(name, value, "a file-name suffix without '/'");
+        o.suffix = value;
+    } else if (name == "--overwrite") {
+        if (value == "skip")
+            o.overwrite = OverwritePolicy::Skip;
+        else if (value == "rename")
+            o.overwrite = OverwritePolicy::Rename;
+        else if (value == "overwrite")
+            o.overwrite = OverwritePolicy::Overwrite;
+        else
+            return badValue(name, value, "skip, rename or overwrite");
+    } else if (name == "--max-pixels") {
+        const auto v = toInteger(value);
+        if (!v || *v < 0)
+            return badValue(name, value, "a pixel count (0 disables the limit)");
+        o.decodeOptions.maxPixels = *v;
+    } else if (name == "--recursive") {
+        o.recursive = true;
+    } else if (name == "--no-metadata") {
+        o.exportOptions.copyMetadata = false;
+    } else if (name == "--half") {
+        o.decodeOptions.halfSize = true;
+    } else if (name == "--quiet") {
+        o.quiet = true;
+    } else if (name == "--verbose") {
+        o.verbose = true;
+    } else if (name == "--help") {
+        o.action = CliAction::Help;
+    } else if (name == "--version") {
+        o.action = CliAction::Version;
+    } else if (name == "--list-methods") {
+        o.action = CliAction::ListMethods;
+    } else {
+        return makeError(ErrorCode::InvalidArgument,
+                         "unknown option (run 'nocturne-cli --help' for the list)", name);
+    }
+    return core::Result<void>::success();
+}
+
+}  // namespace
+
+std::string toString(OverwritePolicy policy)
+{
+    switch (policy) {
+    case OverwritePolicy::Skip: return "skip";
+    case OverwritePolicy::Rename: return "rename";
+    case OverwritePolicy::Overwrite: return "overwrite";
+    }
+    return "rename";
+}
+
+core::Result<CliOptions> parseArguments(const std::vector<std::string>& args)
+{
+    CliOptions options;
+    bool optionsEnded = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (optionsEnded || arg == "-" || arg.empty() || arg[0] != '-') {
+            options.inputs.push_back(arg);
+            continue;
+        }
+        if (arg == "--") {
+            optionsEnded = true;
+            continue;
+        }
+        std::string name = arg;
+        std::optional<std::string> inlineValue;
+        if (const auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+            name = arg.substr(0, eq);
+            inlineValue = arg.substr(eq + 1);
+        }
+        name = canonicalName(name);
+        std::string value;
+        if (takesValue(name)) {
+            if (inlineValue) {
+                value = *inlineValue;
+            } else if (i + 1 < args.size()) {
+                value = args[++i];
+            } else {
+                return makeError(ErrorCode::InvalidArgument, "needs a value", arg);
+            }
+        } else if (inlineValue) {
+            return makeError(ErrorCode::InvalidArgument, "takes no value", name);
+        }
+        if (auto applied = apply(options, name, value); !applied)
+            return applied.error();
+    }
+
+    if (options.action != CliAction::Run)
+        return options;
+    if (options.exportOptions.bitsPerChannel == 16
+        && options.exportOptions.format == core::ExportFormat::Jpeg)
+        return makeError(ErrorCode::InvalidArgument,
+                         "JPEG has 8 bits per channel; use --format png or tiff for 16 bits",
+                         "--bits");
+    if (options.inputs.empty())
+        return makeError(ErrorCode::InvalidArgument,
+                         "no input files or folders given (run 'nocturne-cli --help')");
+    if (options.outputDir.empty())
+        return makeError(ErrorCode::InvalidArgument,
+                         "missing the output folder: add -o OUTDIR");
+    return options;
+}
+
+std::string usageText()
+{
+    return R"(Usage: nocturne-cli [options] INPUT... -o OUTDIR
+
+Enhances extremely dark photos (RAW or JPEG/PNG/TIFF): amplify -> enhance -> gamma -> export.
+INPUT may be files or folders (folders are scanned for supported photos; -r descends).
+
+Processing:
+      --method ID          enhancement method (default: none = amplify + gamma);
+                           see --list-methods
+      --m FLOAT            amplifier target brightness in (0, 1] (default 0.5)
+      --amplifier MODE     weighted (Eq. 5, default) or mean (Eq. 4)
+      --ratio FLOAT        fixed exposure ratio (1-1000) instead of the amplifier
+      --gamma FLOAT        output gamma, 1-4 (default 2.2)
+      --half               fast half-size decode
+      --max-pixels N       refuse larger images (default 200000000; 0 = no limit)
+
+Output:
+  -o, --output OUTDIR      output folder (created if missing)
+      --format FMT         jpeg (default), png or tiff
+      --quality N          JPEG quality 1-100 (default 92)
+      --bits 8|16          bits per channel for png/tiff (default 8)
+      --suffix STR         appended to the file stem (default "_nocturne")
+      --overwrite POLICY   when the output exists: skip, rename (default: "-1", "-2", ...)
+                           or overwrite; inputs are never overwritten
+      --no-metadata        do not copy EXIF/XMP/IPTC into the output
+
+Batch:
+  -r, --recursive          descend into subfolders
+  -j, --jobs N             files processed in parallel (default: one per CPU thread)
+  -q, --quiet              only report failures
+  -v, --verbose            more detail per file
+
+Information:
+      --list-methods       list the enhancement methods and exit
+      --version            print the version and exit
+  -h, --help               print this help and exit
+
+Progress and errors go to stderr; each written file's path is printed on stdout.
+Exit status: 0 all succeeded (skipped files count as success), 1 some files failed,
+2 usage error, 130 interrupted.
+)";
+}
+
+}  // namespace nocturne::cli

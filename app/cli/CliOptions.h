@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/io/DecodeOptions.h"
+#include "core/io/ImageWriter.h"
+#include "core/pipeline/Pipeline.h"
+#include "core/pipeline/Result.h"
+
+namespace nocturne::cli {
+
+// What to do when an output file already exists.
+enum class OverwritePolicy {
+    Skip,        // leave the existing file alone; counts as success
+    Rename,      // write "<stem><suffix>-1.<ext>", "-2", ... instead (the default)
+    Overwrite,   // replace it (never an input of the batch: that is an error)
+};
+
+std::string toString(OverwritePolicy policy);
+
+enum class CliAction { Run, Help, Version, ListMethods };
+
+// Everything the command line decides. Plain data: parsing does not touch the file system or
+// the enhancer registry (main() validates the method id against the registry).
+struct CliOptions {
+    CliAction action = CliAction::Run;
+    std::vector<std::string> inputs;        // files and folders, as typed
+    std::string outputDir;                  // -o
+    bool recursive = false;
+    core::ProcessParams params;
+    core::ExportOptions exportOptions;
+    core::DecodeOptions decodeOptions;
+    int jobs = 0;                           // 0: one per hardware thread
+    std::string suffix = "_nocturne";
+    OverwritePolicy overwrite = OverwritePolicy::Rename;
+    bool quiet = false;
+    bool verbose = false;
+};
+
+// Parses argv[1..]. Errors are usage errors (exit code 2): unknown option, missing or bad
+// value (the message names the option, the value and the accepted range), no inputs, no -o.
+// Thread: pure function.
+core::Result<CliOptions> parseArguments(const std::vector<std::string>& args);
+
+// The --help text.
+std::string usageText();
+
+}  // namespace nocturne::cli

@@ -1,0 +1,126 @@
+// nocturne-cli: the headless batch front end. Links nocturne_core only (no Qt), which keeps the
+// core honest about its independence from the UI.
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "app/cli/BatchRunner.h"
+#include "app/cli/CliOptions.h"
+#include "core/Version.h"
+#include "core/enhance/EnhancerRegistry.h"
+#include "core/pipeline/RunContext.h"
+
+namespace {
+
+using namespace nocturne;
+
+constexpr int kExitOk = 0;
+constexpr int kExitSomeFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 130;   // 128 + SIGINT, what shells expect
+
+// Set once before the handler is installed and never changed while it is installed.
+const core::RunContext* g_runContext = nullptr;
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void onInterrupt(int)
+{
+    g_interrupted = 1;
+    // RunContext::requestStop is a store to a lock-free atomic<bool>: async-signal-safe.
+    if (g_runContext != nullptr)
+        g_runContext->requestStop();
+    static constexpr char kMessage[] =
+        "\nnocturne-cli: interrupted; finishing cleanly (press Ctrl-C again to abort)\n";
+    [[maybe_unused]] const auto n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+}
+
+void installInterruptHandler(const core::RunContext& ctx)
+{
+    g_runContext = &ctx;
+    struct sigaction action {};
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    // A second Ctrl-C gets the default action (terminate): ImageWriter's temp+rename still
+    // guarantees no half-written output under a real name.
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+void listMethods(const core::EnhancerRegistry& registry)
+{
+    std::printf("%-12s %-32s %-12s %s\n", "ID", "NAME", "INPUT", "DESCRIPTION");
+    for (const auto& enhancer : registry.all()) {
+        const auto& info = enhancer->info();
+        std::printf("%-12s %-32s %-12s %s\n", info.id.c_str(), info.displayName.c_str(),
+                    core::toString(info.inputKind).c_str(), info.description.c_str());
+    }
+}
+
+std::string methodIds(const core::EnhancerRegistry& registry)
+{
+    std::string ids;
+    for (const auto& enhancer : registry.all())
+        ids += (ids.empty() ? "" : ", ") + enhancer->info().id;
+    return ids;
+}
+
+int usageError(const std::string& message)
+{
+    std::cerr << "nocturne-cli: " << message << "\n"
+              << "Run 'nocturne-cli --help' for usage.\n";
+    return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    auto parsed = cli::parseArguments(args);
+    if (!parsed)
+        return usageError(parsed.error().describe());
+    cli::CliOptions options = std::move(parsed).value();
+
+    // Trained networks join this registry once the inference library registers them.
+    const auto registry = std::make_shared<const core::EnhancerRegistry>(
+        core::EnhancerRegistry::withClassicalMethods());
+
+    switch (options.action) {
+    case cli::CliAction::Help:
+        std::cout << cli::usageText();
+        return kExitOk;
+    case cli::CliAction::Version:
+        std::cout << "nocturne-cli " << core::kVersion << "\n";
+        return kExitOk;
+    case cli::CliAction::ListMethods:
+        listMethods(*registry);
+        return kExitOk;
+    case cli::CliAction::Run:
+        break;
+    }
+
+    const auto method = registry->find(options.params.method);
+    if (!method)
+        return usageError("--method: unknown method '" + options.params.method
+                          + "'; available: " + methodIds(*registry));
+    // The Bayer mosaic costs memory and decode time; only mosaic networks consume it.
+    const auto kind = method->info().inputKind;
+    options.decodeOptions.wantMosaic =
+        kind == core::InputKind::BayerMosaic || kind == core::InputKind::PackedBayer;
+
+    const core::RunContext ctx;
+    installInterruptHandler(ctx);
+    cli::BatchRunner runner(std::move(options), registry);
+    const cli::BatchSummary summary = runner.run(ctx, std::cout, std::cerr);
+
+    if (g_interrupted != 0 || ctx.stopRequested())
+        return kExitInterrupted;
+    return summary.failed > 0 ? kExitSomeFailed : kExitOk;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Enhances the bundled dark sample photo: `make run` calls this with the build folder.
+#   app/run-sample.sh BUILD_DIR
+# With a display and the editor built, opens the sample in the editor; otherwise runs the CLI
+# and prints where the result went.
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build_dir=$1
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+sample="$repo_root/resources/samples/night-street.dng"
+out_dir="$repo_root/out"
+
+if [[ ! -f "$sample" ]]; then
+    echo "run-sample: $sample is missing; see resources/samples/README.md to regenerate it" >&2
+    exit 1
+fi
+
+# The editor, once it exists, is the nicer way to look at the sample.
+gui="$build_dir/app/gui/nocturne"
+if [[ -x "$gui" && ( -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ) ]]; then
+    echo "run-sample: opening $sample in the editor"
+    exec "$gui" "$sample"
+fi
+
+cli="$build_dir/app/cli/nocturne-cli"
+if [[ ! -x "$cli" ]]; then
+    echo "run-sample: $cli not found; build first (make build)" >&2
+    exit 1
+fi
+
+# The best method available for this sample: a trained network once one is registered,
+# else the classical method that looked best on it (see resources/samples/README.md).
+pick_method() {
+    local available
+    available=$("$cli" --list-methods | awk 'NR > 1 { print $1 }')
+    for candidate in lamba-mitra sid he none; do
+        if grep -qx "$candidate" <<<"$available"; then
+            echo "$candidate"
+            return
+        fi
+    done
+    echo none
+}
+method=$(pick_method)
+echo "run-sample: enhancing $(basename "$sample") with method '$method'"
+
+written=$("$cli" --method "$method" --overwrite overwrite "$sample" -o "$out_dir")
+echo "run-sample: wrote $written"

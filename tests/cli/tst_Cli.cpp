@@ -1,0 +1,343 @@
+// Runs the real nocturne-cli binary on fixtures made here: usage, batch semantics (names,
+// formats, failures, exit codes), the overwrite policy, input safety and the m parameter.
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <csignal>
+
+#include <opencv2/core.hpp>
+
+#include "core/Version.h"
+#include "core/image/ImageBuffer.h"
+#include "core/image/ImageMeta.h"
+#include "core/io/ImageLoader.h"
+#include "core/io/ImageWriter.h"
+#include "tests/support/DngWriter.h"
+
+using namespace nocturne;
+
+namespace {
+
+struct CliRun {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+CliRun runCli(const QStringList& args, int timeoutMs = 300000)
+{
+    QProcess process;
+    process.start(QStringLiteral(NOCTURNE_CLI_PATH), args);
+    CliRun run;
+    if (!process.waitForStarted() || !process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        run.err = QStringLiteral("nocturne-cli did not finish: ") + process.errorString();
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+// A dark synthetic RAW like a night shot: `exposure` of full well for scene value 1.
+void makeDng(const QString& path, int width, int height, double exposure, unsigned seed)
+{
+    testsupport::DngSpec spec;
+    spec.mosaic = testsupport::makeSceneMosaic(width, height, core::CfaPattern::RGGB,
+                                               spec.blackLevel, spec.whiteLevel, exposure, seed);
+    const std::string error = testsupport::writeDng(path.toStdString(), spec);
+    QVERIFY2(error.empty(), error.c_str());
+}
+
+void makeJpeg(const QString& path)
+{
+    cv::Mat rgb(120, 160, CV_32FC3);
+    for (int y = 0; y < rgb.rows; ++y)
+        for (int x = 0; x < rgb.cols; ++x)
+            rgb.at<cv::Vec3f>(y, x) = cv::Vec3f(0.02f + 0.1f * x / rgb.cols, 0.05f,
+                                                0.02f + 0.1f * y / rgb.rows);
+    core::ExportOptions options;
+    options.copyMetadata = false;
+    const auto written = core::ImageWriter::write(core::ImageBuffer(rgb, core::ColorEncoding::Display),
+                                                  path.toStdString(), options, core::ImageMeta{});
+    QVERIFY2(written.ok(), written.ok() ? "" : written.error().describe().c_str());
+}
+
+void writeBytes(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+QByteArray readBytes(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QByteArray sha256(const QString& path)
+{
+    return QCryptographicHash::hash(readBytes(path), QCryptographicHash::Sha256);
+}
+
+bool isJpeg(const QString& path)
+{
+    const QByteArray bytes = readBytes(path);
+    return bytes.size() > 4 && bytes.startsWith("\xFF\xD8\xFF") && bytes.endsWith("\xFF\xD9");
+}
+
+QStringList entries(const QString& dir)
+{
+    return QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+double meanBrightness(const QString& path)
+{
+    const auto loaded = core::ImageLoader::load(path.toStdString());
+    if (!loaded)
+        return -1.0;
+    const cv::Scalar mean = cv::mean(loaded->rgb.mat());
+    return (mean[0] + mean[1] + mean[2]) / 3.0;
+}
+
+}  // namespace
+
+class tst_Cli : public QObject {
+    Q_OBJECT
+
+private slots:
+    void versionPrintsProjectVersion()
+    {
+        const CliRun run = runCli({"--version"});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out.trimmed(), QStringLiteral("nocturne-cli ") + QString::fromLatin1(core::kVersion));
+    }
+
+    void helpExitsZero()
+    {
+        const CliRun run = runCli({"--help"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("Usage: nocturne-cli"));
+        QVERIFY(run.out.contains("--overwrite"));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown option") << QStringList{"--frobnicate", "a.dng", "-o", "out"} << "--frobnicate";
+        QTest::newRow("m not a number") << QStringList{"--m", "bright", "a.dng", "-o", "out"} << "--m";
+        QTest::newRow("m out of range") << QStringList{"--m", "1.5", "a.dng", "-o", "out"} << "--m";
+        QTest::newRow("gamma out of range") << QStringList{"--gamma", "9", "a.dng", "-o", "out"} << "--gamma";
+        QTest::newRow("quality out of range") << QStringList{"--quality", "0", "a.dng", "-o", "out"} << "--quality";
+        QTest::newRow("bad format") << QStringList{"--format", "bmp", "a.dng", "-o", "out"} << "--format";
+        QTest::newRow("bad policy") << QStringList{"--overwrite", "maybe", "a.dng", "-o", "out"} << "--overwrite";
+        QTest::newRow("16-bit jpeg") << QStringList{"--bits", "16", "a.dng", "-o", "out"} << "--bits";
+        QTest::newRow("value missing") << QStringList{"a.dng", "-o"} << "-o";
+        QTest::newRow("no inputs") << QStringList{"-o", "out"} << "no input";
+        QTest::newRow("missing -o") << QStringList{"a.dng"} << "-o OUTDIR";
+        QTest::newRow("unknown method") << QStringList{"--method", "magic", "a.dng", "-o", "out"} << "magic";
+    }
+
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const CliRun run = runCli(args);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+        QVERIFY(run.out.isEmpty());
+    }
+
+    void listMethodsShowsClassicalMethods()
+    {
+        const CliRun run = runCli({"--list-methods"});
+        QCOMPARE(run.exitCode, 0);
+        const QStringList lines = run.out.split('\n', Qt::SkipEmptyParts);
+        for (const char* id : {"none", "he", "dhe", "retinex"}) {
+            const bool listed = std::any_of(lines.begin(), lines.end(), [id](const QString& line) {
+                return line.section(' ', 0, 0, QString::SectionSkipEmpty) == QLatin1String(id);
+            });
+            QVERIFY2(listed, qPrintable(QStringLiteral("missing %1 in:\n%2").arg(id, run.out)));
+        }
+    }
+
+    void batchWritesGoodFilesAndReportsBadOnes()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString in = tmp.filePath("in");
+        const QString out = tmp.filePath("out");   // does not exist yet: the CLI creates it
+        QVERIFY(QDir().mkpath(in));
+        makeDng(in + "/a.dng", 320, 240, 0.03, 1);
+        makeDng(in + "/b.dng", 320, 240, 0.02, 2);
+        makeJpeg(in + "/c.jpg");
+        QByteArray garbage(64 * 1024, '\0');
+        for (int i = 0; i < garbage.size(); ++i)
+            garbage[i] = static_cast<char>((i * 2654435761u) >> 13);
+        writeBytes(in + "/broken.ARW", garbage);
+        const QStringList inputNames = entries(in);
+        QMap<QString, QByteArray> before;
+        for (const QString& name : inputNames)
+            before[name] = sha256(in + "/" + name);
+
+        const CliRun run = runCli({in, "-o", out, "--jobs", "2"});
+
+        QCOMPARE(run.exitCode, 1);
+        const QStringList expected{"a_nocturne.jpg", "b_nocturne.jpg", "c_nocturne.jpg"};
+        QCOMPARE(entries(out), expected);   // nothing else: no temp files, nothing for broken
+        for (const QString& name : expected)
+            QVERIFY2(isJpeg(out + "/" + name), qPrintable(name));
+        QVERIFY2(run.err.contains("broken.ARW: FAILED"), qPrintable(run.err));
+        QVERIFY2(run.err.contains("3 written, 0 skipped, 1 failed"), qPrintable(run.err));
+        QStringList printed = run.out.split('\n', Qt::SkipEmptyParts);
+        printed.sort();
+        QCOMPARE(printed.size(), 3);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(QFileInfo(printed[i]).fileName(), expected[i]);
+
+        QCOMPARE(entries(in), inputNames);
+        for (const QString& name : inputNames)
+            QVERIFY2(sha256(in + "/" + name) == before[name], qPrintable(name + " changed"));
+    }
+
+    void overwritePolicy_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<bool>("existingReplaced");
+        QTest::addColumn<bool>("renamedWritten");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("skip keeps the existing output") << "skip" << false << false << "skipped";
+        QTest::newRow("rename writes -1") << "rename" << false << true << "a_nocturne-1.jpg";
+        QTest::newRow("overwrite replaces it") << "overwrite" << true << false << "a_nocturne.jpg";
+    }
+
+    void overwritePolicy()
+    {
+        QFETCH(QString, policy);
+        QFETCH(bool, existingReplaced);
+        QFETCH(bool, renamedWritten);
+        QFETCH(QString, message);
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath("out");
+        QVERIFY(QDir().mkpath(out));
+        makeDng(tmp.filePath("a.dng"), 256, 192, 0.03, 3);
+        const QByteArray old("not the real output");
+        writeBytes(out + "/a_nocturne.jpg", old);
+
+        const CliRun run = runCli({tmp.filePath("a.dng"), "-o", out, "--overwrite", policy});
+
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QCOMPARE(readBytes(out + "/a_nocturne.jpg") != old, existingReplaced);
+        if (existingReplaced)
+            QVERIFY(isJpeg(out + "/a_nocturne.jpg"));
+        QCOMPARE(QFile::exists(out + "/a_nocturne-1.jpg"), renamedWritten);
+        if (renamedWritten)
+            QVERIFY(isJpeg(out + "/a_nocturne-1.jpg"));
+        QCOMPARE(entries(out).size(), renamedWritten ? 2 : 1);
+        QCOMPARE(run.out.trimmed().isEmpty(), policy == "skip");
+    }
+
+    void inputIsNeverOverwritten_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::newRow("skip") << "skip";
+        QTest::newRow("rename") << "rename";
+        QTest::newRow("overwrite") << "overwrite";
+    }
+
+    void inputIsNeverOverwritten()
+    {
+        QFETCH(QString, policy);
+        QTemporaryDir tmp;
+        const QString input = tmp.filePath("c.jpg");
+        makeJpeg(input);
+        const QByteArray hash = sha256(input);
+
+        const CliRun run = runCli({input, "-o", tmp.path(), "--suffix", "", "--format", "jpeg",
+                                   "--overwrite", policy});
+
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("c.jpg: FAILED"), qPrintable(run.err));
+        QVERIFY2(run.err.contains("overwrite the input"), qPrintable(run.err));
+        QCOMPARE(sha256(input), hash);
+        QCOMPARE(entries(tmp.path()), QStringList{"c.jpg"});
+    }
+
+    void png16WritesSixteenBitPng()
+    {
+        QTemporaryDir tmp;
+        makeDng(tmp.filePath("a.dng"), 256, 192, 0.03, 4);
+        const CliRun run = runCli({tmp.filePath("a.dng"), "-o", tmp.filePath("out"),
+                                   "--format", "png", "--bits", "16", "--no-metadata"});
+        QCOMPARE(run.exitCode, 0);
+        const QByteArray png = readBytes(tmp.filePath("out/a_nocturne.png"));
+        QVERIFY(png.size() > 33);
+        QVERIFY(png.startsWith("\x89PNG\r\n\x1a\n"));
+        QCOMPARE(png.mid(12, 4), QByteArray("IHDR"));
+        QCOMPARE(static_cast<int>(static_cast<uchar>(png[24])), 16);   // bit depth
+        QCOMPARE(static_cast<int>(static_cast<uchar>(png[25])), 2);    // colour type RGB
+    }
+
+    void brighterWithLargerM()
+    {
+        QTemporaryDir tmp;
+        makeDng(tmp.filePath("night.dng"), 400, 300, 0.02, 5);
+        double previous = -1.0;
+        for (const char* m : {"0.2", "0.5", "0.8"}) {
+            const QString out = tmp.filePath(QStringLiteral("out-%1").arg(m));
+            const CliRun run = runCli({tmp.filePath("night.dng"), "-o", out, "--m", m});
+            QCOMPARE(run.exitCode, 0);
+            const double mean = meanBrightness(out + "/night_nocturne.jpg");
+            QVERIFY2(mean > previous, qPrintable(QStringLiteral("m=%1 mean %2 <= %3").arg(m).arg(mean).arg(previous)));
+            previous = mean;
+        }
+    }
+
+    void interruptStopsCleanly()
+    {
+        QTemporaryDir tmp;
+        const QString in = tmp.filePath("in");
+        const QString out = tmp.filePath("out");
+        QVERIFY(QDir().mkpath(in));
+        constexpr int kFiles = 8;
+        for (int i = 0; i < kFiles; ++i)
+            makeDng(QStringLiteral("%1/n%2.dng").arg(in).arg(i), 1200, 800, 0.02, 10 + i);
+
+        QProcess process;
+        process.start(QStringLiteral(NOCTURNE_CLI_PATH), {in, "-o", out, "--jobs", "1"});
+        QVERIFY(process.waitForStarted());
+        // Interrupt once the first file is written, while the rest are still pending.
+        QByteArray err;
+        while (!err.contains("[1/") && process.state() == QProcess::Running) {
+            process.waitForReadyRead(100);
+            err += process.readAllStandardError();
+        }
+        ::kill(static_cast<pid_t>(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(120000));
+        err += process.readAllStandardError();
+
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 130);
+        const QStringList written = entries(out);
+        QVERIFY2(!written.isEmpty() && written.size() < kFiles, qPrintable(written.join(',')));
+        for (const QString& name : written) {
+            QVERIFY2(name.endsWith("_nocturne.jpg"), qPrintable(name));   // no temp leftovers
+            QVERIFY2(isJpeg(out + "/" + name), qPrintable(name));          // and nothing partial
+        }
+        QVERIFY2(err.contains("cancelled"), err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_Cli.moc"
