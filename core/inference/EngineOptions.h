@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nocturne::core {
+
+// Where a network runs. Auto picks CUDA when LibTorch sees a GPU, then Apple MPS when this
+// LibTorch has it, else the CPU.
+enum class ComputeDevice { Auto, Cpu, Cuda, Mps };
+
+std::string toString(ComputeDevice device);
+// "auto", "cpu", "cuda", "mps" (case-insensitive), for --device.
+std::optional<ComputeDevice> parseComputeDevice(std::string_view text);
+
+// How the inference engine runs networks. Shared by every TorchEnhancer a registry creates.
+struct EngineOptions {
+    ComputeDevice device = ComputeDevice::Auto;
+    int threads = 0;                   // CPU intra-op threads; 0 = hardware concurrency
+    int tileSize = 0;                  // core tile edge in full-resolution pixels; 0 = from the budget
+    int tileOverlap = 0;               // context per tile side; 0 = default (64 px, rounded to the net's grid)
+    std::size_t memoryBudgetBytes = 0; // 0 = auto (CPU: a quarter of RAM, at most 4 GiB; GPU: 70 % of free)
+    bool fp16OnGpu = true;             // run in half precision on CUDA / MPS
+    // Receives one-line notes (device chosen, CPU fallback after a GPU out-of-memory, ...).
+    // Called from the inference thread. Unset = stderr.
+    std::function<void(std::string_view)> log;
+};
+
+}  // namespace nocturne::core

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/enhance/Enhancer.h"
+#include "core/pipeline/Result.h"
+
+namespace nocturne::core {
+
+// Where the network expects the amplification gain to be applied (see models/README.md).
+enum class ModelAmplifier { Mosaic, Rgb, None };
+
+std::string toString(ModelAmplifier amplifier);
+
+// The `<id>.json` manifest of a model package, format version 1 (models/README.md).
+// Thread: a value type; safe to share read-only across threads.
+struct ModelManifest {
+    static constexpr int kFormatVersion = 1;
+
+    int formatVersion = kFormatVersion;
+    std::string id;
+    std::string displayName;
+    std::string paper;
+    std::string file;                 // the .pt file name, relative to the manifest's folder
+    std::string sha256;               // lower-case hex of the .pt file
+    InputKind inputKind = InputKind::SrgbDisplay;   // never LinearRgb for a network
+    int sizeMultiple = 1;             // full-resolution H and W must be multiples of this
+    double inputScale = 1.0;          // the engine resizes the input by this first (NEID: 0.5)
+    int scaleFactor = 1;              // output size / size of the tensor the net received
+    std::vector<std::string> outputs{"image"};   // "image" and optionally "attention"
+    std::optional<std::pair<double, double>> inputRange;
+    std::optional<std::pair<double, double>> outputRange;
+    ModelAmplifier amplifier = ModelAmplifier::None;
+    bool clipInput = false;
+    long long parameters = 0;
+    std::string licence;
+    bool trained = false;
+    // Optional: peak working memory per full-resolution input pixel at fp32, used to size tiles.
+    std::optional<double> memoryBytesPerPixel;
+
+    bool producesAttention() const;
+
+    // Parses and validates; every error names `sourceName` (the manifest path) and the field.
+    static Result<ModelManifest> parse(const std::string& jsonText, const std::string& sourceName);
+    static Result<ModelManifest> load(const std::string& manifestPath);
+};
+
+// "bayer_mosaic" / "packed_4ch" / "srgb" <-> InputKind.
+std::optional<InputKind> inputKindFromManifest(const std::string& text);
+std::string manifestName(InputKind kind);
+
+}  // namespace nocturne::core

@@ -1,0 +1,85 @@
+#include "core/inference/NetworkInput.h"
+
+#include <opencv2/core.hpp>
+
+#include "core/enhance/Gamma.h"
+
+namespace nocturne::core::netinput {
+
+MosaicPhase rggbPhase(CfaPattern pattern)
+{
+    for (int top = 0; top < 2; ++top)
+        for (int left = 0; left < 2; ++left)
+            if (cfaColorAt(pattern, top, left) == CfaColor::R)
+                return {top, left};
+    return {};
+}
+
+cv::Mat prepareMosaic(const RawMosaic& mosaic, float gain, bool clip, MosaicPhase phase)
+{
+    cv::Mat x = mosaic.normalized();
+    if (gain != 1.0f)
+        x *= gain;
+    if (clip)
+        cv::min(x, 1.0, x);
+    if (phase.top == 0 && phase.left == 0)
+        return x;
+    cv::Mat padded;
+    cv::copyMakeBorder(x, padded, phase.top, 0, phase.left, 0, cv::BORDER_REFLECT_101);
+    return padded;
+}
+
+std::vector<cv::Mat> packBayer(const cv::Mat& rggb)
+{
+    const int h = rggb.rows / 2;
+    const int w = rggb.cols / 2;
+    std::vector<cv::Mat> planes(4);
+    for (auto& p : planes)
+        p.create(h, w, CV_32FC1);
+    for (int y = 0; y < h; ++y) {
+        const float* even = rggb.ptr<float>(2 * y);
+        const float* odd = rggb.ptr<float>(2 * y + 1);
+        float* r = planes[0].ptr<float>(y);
+        float* g1 = planes[1].ptr<float>(y);
+        float* b = planes[2].ptr<float>(y);
+        float* g2 = planes[3].ptr<float>(y);
+        for (int x = 0; x < w; ++x) {
+            r[x] = even[2 * x];
+            g1[x] = even[2 * x + 1];
+            b[x] = odd[2 * x + 1];
+            g2[x] = odd[2 * x];
+        }
+    }
+    return planes;
+}
+
+cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain)
+{
+    ImageBuffer scaled = linearRgb;
+    if (gain != 1.0f) {
+        const cv::Mat amplified = linearRgb.mat() * gain;
+        scaled = ImageBuffer(amplified);
+    }
+    return Gamma::encode(scaled, Gamma::kReference).mat();
+}
+
+cv::Mat applyOrientation(const cv::Mat& image, int orientation)
+{
+    cv::Mat out;
+    switch (orientation) {
+    case 2: cv::flip(image, out, 1); break;
+    case 3: cv::rotate(image, out, cv::ROTATE_180); break;
+    case 4: cv::flip(image, out, 0); break;
+    case 5: cv::transpose(image, out); break;
+    case 6: cv::rotate(image, out, cv::ROTATE_90_CLOCKWISE); break;
+    case 7:
+        cv::transpose(image, out);
+        cv::rotate(out, out, cv::ROTATE_180);
+        break;
+    case 8: cv::rotate(image, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+    default: out = image; break;
+    }
+    return out;
+}
+
+}  // namespace nocturne::core::netinput

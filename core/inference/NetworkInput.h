@@ -1,0 +1,38 @@
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "core/image/ImageBuffer.h"
+#include "core/image/RawMosaic.h"
+
+namespace nocturne::core::netinput {
+
+// Pre- and post-processing shared by the TorchEnhancer's input kinds (models/README.md), kept
+// free of torch so it is cheap to compile and test. Thread: pure functions.
+
+// Rows / columns of mirrored padding on top / left that make a mosaic start with R (RGGB).
+// BORDER_REFLECT_101 maps row -1 to row 1, so the Bayer parity of every site is preserved.
+struct MosaicPhase {
+    int top = 0;
+    int left = 0;
+};
+MosaicPhase rggbPhase(CfaPattern pattern);
+
+// Normalised mosaic (black/white per CFA colour) times `gain`, optionally clipped to 1, padded
+// to RGGB phase. CV_32FC1 of (height + phase.top) x (width + phase.left).
+cv::Mat prepareMosaic(const RawMosaic& mosaic, float gain, bool clip, MosaicPhase phase);
+
+// Packs an RGGB-phase mosaic (even size) into SID order R, G(red row), B, G(blue row) at half
+// resolution: four CV_32FC1 planes.
+std::vector<cv::Mat> packBayer(const cv::Mat& rggb);
+
+// Linear RGB times `gain`, clamped to [0, 1] and encoded with Gamma::kReference: CV_32FC3.
+cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain);
+
+// Rotates / mirrors sensor-oriented pixels the way EXIF `orientation` (1-8) asks for display,
+// as the decoder did for the RGB rendering.
+cv::Mat applyOrientation(const cv::Mat& image, int orientation);
+
+}  // namespace nocturne::core::netinput

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "core/inference/EngineOptions.h"
+#include "core/pipeline/Result.h"
+
+namespace nocturne::core {
+
+// What one forward pass returned, on the CPU as float32 planes.
+struct NetworkOutput {
+    std::vector<cv::Mat> image;   // 3 CV_32FC1 planes (R, G, B)
+    cv::Mat attention;            // CV_32FC1, empty when the module returns a single tensor
+};
+
+// A TorchScript module on a device: the only class that touches LibTorch (pimpl, so this
+// header stays torch-free). Loads on first use or on load(); picks the device from
+// EngineOptions; on a CUDA out-of-memory it moves itself to the CPU and retries.
+// Thread: all methods may be called from any thread, concurrently; each run() sets the thread
+// count and InferenceMode for the calling thread.
+class TorchModel {
+public:
+    TorchModel(std::string modelPath, EngineOptions options);
+    ~TorchModel();
+    TorchModel(const TorchModel&) = delete;
+    TorchModel& operator=(const TorchModel&) = delete;
+
+    Result<void> load() const;
+    bool isLoaded() const;
+    const std::string& modelPath() const;
+
+    // `planes`: C equally sized CV_32FC1 planes, fed as a 1 x C x H x W float tensor.
+    Result<NetworkOutput> run(const std::vector<cv::Mat>& planes) const;
+
+    // "CPU (2 threads)", "CUDA: NVIDIA ...", or what would be used before load().
+    std::string deviceDescription() const;
+    ComputeDevice activeDevice() const;
+    bool runsInHalfPrecision() const;
+    // Free memory on the active GPU when it can be queried; nullopt on the CPU.
+    std::optional<std::size_t> freeDeviceMemory() const;
+
+    // The thread count run() uses (EngineOptions::threads, 0 resolved to the hardware's).
+    int configuredThreads() const;
+    // at::get_num_threads() on the calling thread.
+    static int currentThreadCount();
+    static bool cudaAvailable();
+    static bool mpsAvailable();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace nocturne::core
