@@ -51,7 +51,8 @@ bool takesValue(std::string_view name)
 {
     static constexpr std::string_view kValued[] = {
         "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format",
-        "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels"};
+        "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels",
+        "--device", "--threads", "--tile", "--model-dir"};
     for (auto v : kValued)
         if (v == name)
             return true;
@@ -150,6 +151,25 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
         if (!v || *v < 0)
             return badValue(name, value, "a pixel count (0 disables the limit)");
         o.decodeOptions.maxPixels = *v;
+    } else if (name == "--device") {
+        const auto device = core::parseComputeDevice(value);
+        if (!device)
+            return badValue(name, value, "auto, cpu, cuda or mps");
+        o.engine.device = *device;
+    } else if (name == "--threads") {
+        const auto v = toInteger(value);
+        if (!v || *v < 0 || *v > 1024)
+            return badValue(name, value, "a CPU thread count (0 = all cores)");
+        o.engine.threads = static_cast<int>(*v);
+    } else if (name == "--tile") {
+        const auto v = toInteger(value);
+        if (!v || (*v != 0 && (*v < 64 || *v > 16384)))
+            return badValue(name, value, "a tile edge in pixels between 64 and 16384 (0 = automatic)");
+        o.engine.tileSize = static_cast<int>(*v);
+    } else if (name == "--model-dir") {
+        if (value.empty())
+            return badValue(name, value, "a folder with model packages (<id>.json + <id>.pt)");
+        o.modelDirs.push_back(value);
     } else if (name == "--recursive") {
         o.recursive = true;
     } else if (name == "--no-metadata") {
@@ -255,6 +275,13 @@ Processing:
       --half               fast half-size decode
       --max-pixels N       refuse larger images (default 200000000; 0 = no limit)
 
+Networks:
+      --device DEV         auto (default: CUDA, then MPS, else CPU), cpu, cuda or mps
+      --threads N          CPU threads for a network (default 0 = all cores)
+      --tile N             tile edge in pixels (default 0 = sized from the memory budget)
+      --model-dir DIR      also look for models in DIR (repeatable); see also
+                           $NOCTURNE_MODEL_PATH and --list-methods -v
+
 Output:
   -o, --output OUTDIR      output folder (created if missing)
       --format FMT         jpeg (default), png or tiff
@@ -267,12 +294,14 @@ Output:
 
 Batch:
   -r, --recursive          descend into subfolders
-  -j, --jobs N             files processed in parallel (default: one per CPU thread)
+  -j, --jobs N             files processed in parallel (default: one per CPU thread
+                           for classical methods, 1 for networks, which use every thread)
   -q, --quiet              only report failures
   -v, --verbose            more detail per file
 
 Information:
-      --list-methods       list the enhancement methods and exit
+      --list-methods       list the enhancement methods and exit (with -v: also where
+                           models were searched and why any were refused)
       --version            print the version and exit
   -h, --help               print this help and exit
 

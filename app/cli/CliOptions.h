@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/inference/EngineOptions.h"
 #include "core/io/DecodeOptions.h"
 #include "core/io/ImageWriter.h"
 #include "core/pipeline/Pipeline.h"
@@ -31,7 +32,9 @@ struct CliOptions {
     core::ProcessParams params;
     core::ExportOptions exportOptions;
     core::DecodeOptions decodeOptions;
-    int jobs = 0;                           // 0: one per hardware thread
+    int jobs = 0;                           // 0: one per hardware thread (1 for networks)
+    core::EngineOptions engine;             // --device, --threads, --tile
+    std::vector<std::string> modelDirs;     // --model-dir: searched after the standard places
     std::string suffix = "_nocturne";
     OverwritePolicy overwrite = OverwritePolicy::Rename;
     bool quiet = false;

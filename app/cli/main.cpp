@@ -1,5 +1,5 @@
-// nocturne-cli: the headless batch front end. Links nocturne_core only (no Qt), which keeps the
-// core honest about its independence from the UI.
+// nocturne-cli: the headless batch front end. Links nocturne_core and nocturne_inference only
+// (no Qt), which keeps the core honest about its independence from the UI.
 
 #include <csignal>
 #include <cstdio>
@@ -14,6 +14,7 @@
 #include "app/cli/CliOptions.h"
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
+#include "core/inference/ModelRegistry.h"
 #include "core/pipeline/RunContext.h"
 
 namespace {
@@ -53,14 +54,36 @@ void installInterruptHandler(const core::RunContext& ctx)
     sigaction(SIGTERM, &action, nullptr);
 }
 
-void listMethods(const core::EnhancerRegistry& registry)
+void listMethods(const core::EnhancerRegistry& registry, const core::ModelRegistry& models, bool verbose)
 {
-    std::printf("%-12s %-32s %-12s %s\n", "ID", "NAME", "INPUT", "DESCRIPTION");
+    std::printf("%-16s %-34s %-20s %s\n", "ID", "NAME", "INPUT", "DESCRIPTION");
     for (const auto& enhancer : registry.all()) {
         const auto& info = enhancer->info();
-        std::printf("%-12s %-32s %-12s %s\n", info.id.c_str(), info.displayName.c_str(),
+        std::printf("%-16s %-34s %-20s %s\n", info.id.c_str(), info.displayName.c_str(),
                     core::toString(info.inputKind).c_str(), info.description.c_str());
     }
+    if (!verbose)
+        return;
+    std::printf("\nModel folders searched, in order:\n");
+    for (const auto& folder : models.searchedFolders())
+        std::printf("  %s\n", folder.c_str());
+    for (const auto& rejected : models.rejected())
+        std::printf("Not offered: %s\n", rejected.reason.describe().c_str());
+}
+
+// Classical methods plus every trained network found in the model folders.
+core::EnhancerRegistry buildRegistry(const cli::CliOptions& options, core::ModelRegistry& models)
+{
+    core::ScanOptions scan;
+    scan.extraFolders = options.modelDirs;
+#ifdef NOCTURNE_SOURCE_MODEL_DIR
+    // A development build also finds the models of its source tree (searched last).
+    scan.extraFolders.emplace_back(NOCTURNE_SOURCE_MODEL_DIR);
+#endif
+    models = core::ModelRegistry::scan(scan);
+    core::EnhancerRegistry registry = core::EnhancerRegistry::withClassicalMethods();
+    models.registerInto(registry, options.engine);
+    return registry;
 }
 
 std::string methodIds(const core::EnhancerRegistry& registry)
@@ -88,22 +111,21 @@ int main(int argc, char** argv)
         return usageError(parsed.error().describe());
     cli::CliOptions options = std::move(parsed).value();
 
-    // Trained networks join this registry once the inference library registers them.
-    const auto registry = std::make_shared<const core::EnhancerRegistry>(
-        core::EnhancerRegistry::withClassicalMethods());
-
-    switch (options.action) {
-    case cli::CliAction::Help:
+    if (options.action == cli::CliAction::Help) {
         std::cout << cli::usageText();
         return kExitOk;
-    case cli::CliAction::Version:
+    }
+    if (options.action == cli::CliAction::Version) {
         std::cout << "nocturne-cli " << core::kVersion << "\n";
         return kExitOk;
-    case cli::CliAction::ListMethods:
-        listMethods(*registry);
+    }
+
+    core::ModelRegistry models;
+    const auto registry = std::make_shared<const core::EnhancerRegistry>(buildRegistry(options, models));
+
+    if (options.action == cli::CliAction::ListMethods) {
+        listMethods(*registry, models, options.verbose);
         return kExitOk;
-    case cli::CliAction::Run:
-        break;
     }
 
     const auto method = registry->find(options.params.method);
@@ -114,6 +136,10 @@ int main(int argc, char** argv)
     const auto kind = method->info().inputKind;
     options.decodeOptions.wantMosaic =
         kind == core::InputKind::BayerMosaic || kind == core::InputKind::PackedBayer;
+    // A network already spreads one image over every core; parallel files would only fight
+    // over them (and LibTorch's thread count is process-wide).
+    if (options.jobs == 0 && models.find(options.params.method) != nullptr)
+        options.jobs = 1;
 
     const core::RunContext ctx;
     installInterruptHandler(ctx);
