@@ -37,6 +37,8 @@ struct ModelManifest {
     long long parameters = 0;
     std::string licence;
     bool trained = false;
+    // Optional: multiply-accumulates (GMAC) per 512x512 full-resolution frame, for GMAC/s figures.
+    double gmac512 = 0.0;
     // Optional: peak working memory per full-resolution input pixel at fp32, used to size tiles.
     std::optional<double> memoryBytesPerPixel;
 

@@ -54,6 +54,9 @@ def parse_args(argv):
                    help="attention-unet width for --random-init (default 16); with a checkpoint "
                         "it is read from the weights")
     p.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    p.add_argument("--sequential-branches", action="store_true",
+                   help="lamba-mitra: run the encoder branches one after another instead of "
+                        "with torch.jit.fork (for benchmarking the difference)")
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     if args.checkpoint and args.all:
@@ -84,7 +87,7 @@ def main(argv=None) -> int:
                 seed=args.seed if args.random_init else None, base=args.base, init=args.init,
                 fp16_storage=args.fp16_storage, trained=args.trained,
                 training_json=args.training_json, evaluation_json=args.evaluation_json,
-                command=command)
+                command=command, sequential_branches=args.sequential_branches)
         except ExportError as e:
             print(f"export: {net_id}: {e}", file=sys.stderr)
             return 1
