@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Enhances the bundled dark sample photo: `make run` calls this with the build folder.
+# Enhances the bundled dark sample photo: `./dev.sh run` calls this with the build folder.
 #   app/run-sample.sh BUILD_DIR
 # With a display and the editor built, opens the sample in the editor; otherwise runs the CLI
 # and prints where the result went.
@@ -28,7 +28,7 @@ fi
 
 cli="$build_dir/app/cli/nocturne-cli"
 if [[ ! -x "$cli" ]]; then
-    echo "run-sample: $cli not found; build first (make build)" >&2
+    echo "run-sample: $cli not found; build first (./dev.sh run builds)" >&2
     exit 1
 fi
 

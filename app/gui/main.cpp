@@ -1,0 +1,108 @@
+// The editor's composition root: builds the enhancer registry, describes the device, finds the
+// bundled sample and shows the main window. Developer options: --screenshot, --measure-latency.
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QIcon>
+#include <QThread>
+
+#include "app/gui/LatencyProbe.h"
+#include "app/gui/ScreenshotDriver.h"
+#include "core/Version.h"
+#include "core/enhance/EnhancerRegistry.h"
+#include "ui/widgets/MainWindow.h"
+
+namespace {
+
+QString findSample()
+{
+    const QString name = QStringLiteral("night-street.dng");
+    const QStringList candidates{
+        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/nocturne/samples/") + name),
+        QDir(QStringLiteral(NOCTURNE_SOURCE_SAMPLES_DIR)).filePath(name),
+    };
+    for (const QString& candidate : candidates)
+        if (QFileInfo::exists(candidate))
+            return QFileInfo(candidate).canonicalFilePath();
+    return candidates.first();   // named in the "sample not found" message
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    // Answered before QApplication so it works without a display.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
+            std::printf("nocturne %s\n", nocturne::core::kVersion);
+            return 0;
+        }
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Nocturne"));
+    QApplication::setApplicationName(QStringLiteral("Nocturne"));
+    QApplication::setApplicationVersion(QString::fromLatin1(nocturne::core::kVersion));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/nocturne.png")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Nocturne rescues extremely dark photos."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("version"), QStringLiteral("Print the version and exit.")});
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Developer: write screenshots to <dir> and quit."),
+                                        QStringLiteral("dir"));
+    const QCommandLineOption latency(QStringLiteral("measure-latency"),
+                                     QStringLiteral("Developer: time slider-to-preview per method on a WxH "
+                                                    "synthetic photo (default 4000x3000) and quit."),
+                                     QStringLiteral("WxH"), QStringLiteral("4000x3000"));
+    const QCommandLineOption noSample(QStringLiteral("no-sample"), QStringLiteral("Do not open the sample on first start."));
+    parser.addOption(screenshot);
+    parser.addOption(latency);
+    parser.addOption(noSample);
+    parser.addPositionalArgument(QStringLiteral("photos"), QStringLiteral("Photos or folders to open."), QStringLiteral("[photos...]"));
+    parser.process(app);
+
+    // Classical methods always; the inference library adds its networks to this registry.
+    auto registry = std::make_shared<nocturne::core::EnhancerRegistry>(
+        nocturne::core::EnhancerRegistry::withClassicalMethods());
+    const QString device = QStringLiteral("CPU (%1 threads)").arg(QThread::idealThreadCount());
+
+    if (parser.isSet(latency)) {
+        const QStringList wh = parser.value(latency).split(QLatin1Char('x'));
+        const int w = wh.value(0).toInt();
+        const int h = wh.value(1).toInt();
+        if (w <= 0 || h <= 0) {
+            std::fprintf(stderr, "nocturne: --measure-latency expects WxH, e.g. 4000x3000\n");
+            return 2;
+        }
+        return nocturne::app::measureLatency(registry, w, h);
+    }
+
+    nocturne::ui::MainWindowOptions options;
+    options.registry = registry;
+    options.deviceDescription = device;
+    options.samplePath = findSample();
+    options.openSampleOnFirstStart = !parser.isSet(noSample) && !parser.isSet(screenshot);
+    nocturne::ui::MainWindow window(options);
+    window.show();
+
+    QStringList photos = parser.positionalArguments();
+    if (parser.isSet(screenshot) && photos.isEmpty())
+        photos << options.samplePath;
+    if (!photos.isEmpty())
+        window.openPaths(photos);
+
+    std::unique_ptr<nocturne::app::ScreenshotDriver> driver;
+    if (parser.isSet(screenshot)) {
+        window.resize(1280, 800);
+        driver = std::make_unique<nocturne::app::ScreenshotDriver>(&window, parser.value(screenshot));
+        driver->start();
+    }
+    return QApplication::exec();
+}

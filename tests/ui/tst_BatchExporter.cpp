@@ -1,0 +1,230 @@
+#include <QCryptographicHash>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "tests/ui/UiTestSupport.h"
+#include "ui/services/BatchExporter.h"
+#include "ui/widgets/BatchExportDialog.h"
+
+using namespace nocturne;
+using ui::BatchSettings;
+
+namespace {
+
+QByteArray hashOf(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+}  // namespace
+
+class tst_BatchExporter : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void oneCorruptFileFailsAndTheRestAreWritten();
+    void cancelStopsTheBatch();
+    void collisionPolicies_data();
+    void collisionPolicies();
+    void outputNamesFollowThePattern_data();
+    void outputNamesFollowThePattern();
+    void folderInputsExpandToTheirPhotos();
+    void unusableOutputFolderIsReported();
+    void dialogRunsABatchAndListsFailures();
+
+private:
+    BatchSettings baseSettings(const QString& outDir) const;
+    std::shared_ptr<core::EnhancerRegistry> m_registry;
+    QTemporaryDir m_dir;
+    QStringList m_inputs;   // two good PNGs and one corrupt one
+};
+
+void tst_BatchExporter::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_registry = std::make_shared<core::EnhancerRegistry>(core::EnhancerRegistry::withClassicalMethods());
+    m_registry->add(std::make_shared<uitest::CountingEnhancer>("slow", 150));
+    const QString in = m_dir.filePath("in");
+    QDir().mkpath(in);
+    QVERIFY(uitest::writeDarkPng(in + "/one.png"));
+    QFile corrupt(in + "/two.png");
+    QVERIFY(corrupt.open(QIODevice::WriteOnly));
+    corrupt.write("\x89PNG\r\n\x1a\n truncated garbage");
+    corrupt.close();
+    QVERIFY(uitest::writeDarkPng(in + "/three.png", 50, 40, 20));
+    m_inputs = {in + "/one.png", in + "/two.png", in + "/three.png"};
+}
+
+BatchSettings tst_BatchExporter::baseSettings(const QString& outDir) const
+{
+    BatchSettings s;
+    s.inputs = m_inputs;
+    s.outputDir = outDir;
+    s.params.method = "he";
+    s.exportOptions.format = core::ExportFormat::Png;
+    s.exportOptions.copyMetadata = false;
+    return s;
+}
+
+void tst_BatchExporter::oneCorruptFileFailsAndTheRestAreWritten()
+{
+    QList<QByteArray> before;
+    for (const QString& p : m_inputs)
+        before << hashOf(p);
+    const QString out = m_dir.filePath("out-corrupt");
+    ui::BatchExporter exporter(m_registry);
+    QSignalSpy finished(&exporter, &ui::BatchExporter::batchFinished);
+    QSignalSpy progressed(&exporter, &ui::BatchExporter::overallProgressed);
+    QVERIFY(exporter.start(baseSettings(out)));
+    QVERIFY(finished.wait(20000));
+    const auto summary = finished.at(0).at(0).value<ui::BatchSummary>();
+    QCOMPARE(summary.total, 3);
+    QCOMPARE(summary.written, 2);
+    QCOMPARE(summary.failures.size(), 1);
+    QVERIFY(summary.failures.at(0).source.endsWith("two.png"));
+    QVERIFY2(summary.failures.at(0).message.contains("two.png"), qPrintable(summary.failures.at(0).message));
+    QVERIFY(!summary.cancelled);
+    QVERIFY(QFile::exists(out + "/one_nocturne.png"));
+    QVERIFY(QFile::exists(out + "/three_nocturne.png"));
+    QVERIFY(!QFile::exists(out + "/two_nocturne.png"));
+    QCOMPARE(QDir(out).entryList(QDir::Files).size(), 2);   // no temporary leftovers
+    for (int i = 0; i < m_inputs.size(); ++i)
+        QCOMPARE(hashOf(m_inputs.at(i)), before.at(i));
+    QVERIFY(!progressed.isEmpty());
+    QCOMPARE(progressed.last().at(0).toDouble(), 3.0);
+}
+
+void tst_BatchExporter::cancelStopsTheBatch()
+{
+    BatchSettings s = baseSettings(m_dir.filePath("out-cancel"));
+    s.params.method = "slow";
+    s.inputs = {m_inputs[0], m_inputs[2], m_inputs[0], m_inputs[2], m_inputs[0], m_inputs[2]};
+    s.collision = ui::CollisionPolicy::Rename;
+    ui::BatchExporter exporter(m_registry);
+    QSignalSpy finished(&exporter, &ui::BatchExporter::batchFinished);
+    connect(&exporter, &ui::BatchExporter::fileFinished, &exporter, &ui::BatchExporter::cancel);
+    QVERIFY(exporter.start(s));
+    QVERIFY(finished.wait(20000));
+    const auto summary = finished.at(0).at(0).value<ui::BatchSummary>();
+    QVERIFY(summary.cancelled);
+    QVERIFY2(summary.written <= 2, qPrintable(QString::number(summary.written)));
+    QVERIFY(summary.written >= 1);
+    QVERIFY(summary.failures.isEmpty());   // cancelled is not a failure
+    QVERIFY(!exporter.isRunning());
+}
+
+void tst_BatchExporter::collisionPolicies_data()
+{
+    QTest::addColumn<int>("policy");
+    QTest::addColumn<QString>("expectedName");
+    QTest::addColumn<bool>("existingKept");
+    QTest::newRow("skip") << static_cast<int>(ui::CollisionPolicy::Skip) << QString() << true;
+    QTest::newRow("rename") << static_cast<int>(ui::CollisionPolicy::Rename) << QStringLiteral("one_nocturne-1.png") << true;
+    QTest::newRow("overwrite") << static_cast<int>(ui::CollisionPolicy::Overwrite) << QStringLiteral("one_nocturne.png") << false;
+}
+
+void tst_BatchExporter::collisionPolicies()
+{
+    QFETCH(int, policy);
+    QFETCH(QString, expectedName);
+    QFETCH(bool, existingKept);
+    const QString out = m_dir.filePath(QStringLiteral("out-collide-%1").arg(policy));
+    QDir().mkpath(out);
+    QFile existing(out + "/one_nocturne.png");
+    QVERIFY(existing.open(QIODevice::WriteOnly));
+    existing.write("old");
+    existing.close();
+    BatchSettings s = baseSettings(out);
+    s.inputs = {m_inputs[0]};
+    s.collision = static_cast<ui::CollisionPolicy>(policy);
+    ui::BatchExporter exporter(m_registry);
+    QSignalSpy finished(&exporter, &ui::BatchExporter::batchFinished);
+    QVERIFY(exporter.start(s));
+    QVERIFY(finished.wait(10000));
+    const auto summary = finished.at(0).at(0).value<ui::BatchSummary>();
+    if (expectedName.isEmpty()) {
+        QCOMPARE(summary.skipped, 1);
+        QCOMPARE(summary.written, 0);
+    } else {
+        QCOMPARE(summary.written, 1);
+        QCOMPARE(QFileInfo(summary.outputs.at(0)).fileName(), expectedName);
+    }
+    QFile check(out + "/one_nocturne.png");
+    QVERIFY(check.open(QIODevice::ReadOnly));
+    QCOMPARE(check.readAll() == "old", existingKept);
+}
+
+void tst_BatchExporter::outputNamesFollowThePattern_data()
+{
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("default jpeg") << QStringLiteral("{name}_nocturne") << static_cast<int>(core::ExportFormat::Jpeg)
+                                  << QStringLiteral("IMG_0001_nocturne.jpg");
+    QTest::newRow("method and index tiff") << QStringLiteral("{index}-{name}-{method}") << static_cast<int>(core::ExportFormat::Tiff)
+                                           << QStringLiteral("7-IMG_0001-dhe.tif");
+    QTest::newRow("slashes are replaced") << QStringLiteral("a/b:{name}") << static_cast<int>(core::ExportFormat::Png)
+                                          << QStringLiteral("a_b_IMG_0001.png");
+}
+
+void tst_BatchExporter::outputNamesFollowThePattern()
+{
+    QFETCH(QString, pattern);
+    QFETCH(int, format);
+    QFETCH(QString, expected);
+    QCOMPARE(ui::BatchNaming::outputFileName(pattern, "/photos/IMG_0001.CR2", "dhe", 7,
+                                             static_cast<core::ExportFormat>(format)),
+             expected);
+}
+
+void tst_BatchExporter::folderInputsExpandToTheirPhotos()
+{
+    const QStringList expanded = ui::BatchNaming::expandInputs({m_dir.filePath("in"), m_inputs[0]});
+    QCOMPARE(expanded.size(), 3);   // the folder's three .png files; the explicit duplicate dropped
+    QVERIFY(expanded[0].endsWith("one.png"));
+    QVERIFY(expanded[1].endsWith("three.png"));
+}
+
+void tst_BatchExporter::unusableOutputFolderIsReported()
+{
+    // A regular file where the output folder should be: it can be neither created nor written.
+    const QString blocker = m_dir.filePath("blocker");
+    QFile f(blocker);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    ui::BatchExporter exporter(m_registry);
+    QSignalSpy finished(&exporter, &ui::BatchExporter::batchFinished);
+    QVERIFY(!exporter.start(baseSettings(blocker + "/sub")));
+    QCOMPARE(finished.count(), 1);
+    const auto summary = finished.at(0).at(0).value<ui::BatchSummary>();
+    QVERIFY2(summary.fatalError.contains(blocker), qPrintable(summary.fatalError));
+    QVERIFY(summary.fatalError.contains("Choose"));
+}
+
+void tst_BatchExporter::dialogRunsABatchAndListsFailures()
+{
+    ui::BatchExportDialog dialog(m_registry);
+    dialog.setInputs({m_dir.filePath("in")});
+    dialog.setOutputDir(m_dir.filePath("out-dialog"));
+    dialog.setFormat(core::ExportFormat::Tiff, 16);
+    dialog.setNamePattern("{name}-{method}");
+    ui::EditorParams params;
+    params.method = "dhe";
+    dialog.setParams(params);
+    QCOMPARE(dialog.settings().inputs.size(), 3);
+    QCOMPARE(dialog.settings().exportOptions.bitsPerChannel, 16);
+    QSignalSpy finished(&dialog, &ui::BatchExportDialog::exportFinished);
+    QVERIFY(dialog.startExport());
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(dialog.failureLines().size(), 1);
+    QVERIFY(dialog.failureLines().at(0).startsWith("two.png"));
+    QVERIFY2(dialog.summaryText().contains("2 of 3"), qPrintable(dialog.summaryText()));
+    QVERIFY(QFile::exists(m_dir.filePath("out-dialog/one-dhe.tif")));
+}
+
+QTEST_MAIN(tst_BatchExporter)
+#include "tst_BatchExporter.moc"

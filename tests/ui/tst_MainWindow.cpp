@@ -1,0 +1,290 @@
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include "tests/ui/UiTestSupport.h"
+#include "ui/services/RenderScheduler.h"
+#include "ui/widgets/ImageView.h"
+#include "ui/widgets/MainWindow.h"
+#include "ui/widgets/MessageBanner.h"
+#include "ui/widgets/MethodSelector.h"
+#include "ui/widgets/OverlayControl.h"
+#include "ui/widgets/SliderPanel.h"
+
+using namespace nocturne;
+
+class tst_MainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void dropOpensFilesAndFolders();
+    void sliderMovesCoalesceAndUndoAsOne();
+    void gammaDoesNotRerunTheEnhancer();
+    void methodSwitchRendersTheNewMethod();
+    void mosaicMethodIsDisabledForAPng();
+    void overlayChangesTheDisplayedPixels();
+    void settingsPersistAcrossRestart();
+    void brokenFileShowsAReadableError();
+    void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
+
+private:
+    std::unique_ptr<ui::MainWindow> makeWindow();
+    bool openAndWait(ui::MainWindow& window, const QStringList& paths);
+    static void dropOn(QWidget* target, const QStringList& paths);
+
+    QTemporaryDir m_dir;
+    QTemporaryDir m_settingsDir;
+    std::shared_ptr<uitest::CountingEnhancer> m_counting;
+    std::shared_ptr<core::EnhancerRegistry> m_registry;
+    QString m_pngA;
+    QString m_pngB;
+    QString m_folder;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    QVERIFY(m_dir.isValid() && m_settingsDir.isValid());
+    // Never touch the user's real settings.
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_pngA = m_dir.filePath("a.png");
+    m_pngB = m_dir.filePath("b.png");
+    QVERIFY(uitest::writeDarkPng(m_pngA, 64, 48, 40));
+    QVERIFY(uitest::writeDarkPng(m_pngB, 80, 60, 30));
+    m_folder = m_dir.filePath("folder");
+    QVERIFY(QDir().mkpath(m_folder));
+    for (const char* name : {"c.png", "d.png", "e.png"})
+        QVERIFY(uitest::writeDarkPng(QDir(m_folder).filePath(name), 40, 30, 50));
+    QFile notes(QDir(m_folder).filePath("notes.txt"));
+    QVERIFY(notes.open(QIODevice::WriteOnly));
+    notes.write("not a photo");
+}
+
+void tst_MainWindow::init()
+{
+    QFile::remove(QSettings(QStringLiteral("Nocturne"), QStringLiteral("Nocturne")).fileName());
+    m_counting = std::make_shared<uitest::CountingEnhancer>("count", 2);
+    m_registry = std::make_shared<core::EnhancerRegistry>(core::EnhancerRegistry::withClassicalMethods());
+    m_registry->add(m_counting);
+    m_registry->add(std::make_shared<uitest::CountingEnhancer>("mosaicnet", 0, core::InputKind::BayerMosaic));
+}
+
+std::unique_ptr<ui::MainWindow> tst_MainWindow::makeWindow()
+{
+    ui::MainWindowOptions options;
+    options.registry = m_registry;
+    options.deviceDescription = QStringLiteral("CPU (test)");
+    options.openSampleOnFirstStart = false;
+    auto window = std::make_unique<ui::MainWindow>(options);
+    window->resize(900, 600);
+    window->show();
+    return window;
+}
+
+bool tst_MainWindow::openAndWait(ui::MainWindow& window, const QStringList& paths)
+{
+    QSignalSpy updated(&window, &ui::MainWindow::previewUpdated);
+    window.openPaths(paths);
+    return updated.wait(10000);
+}
+
+void tst_MainWindow::dropOn(QWidget* target, const QStringList& paths)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString& p : paths)
+        urls << QUrl::fromLocalFile(p);
+    mime.setUrls(urls);
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+}
+
+void tst_MainWindow::dropOpensFilesAndFolders()
+{
+    auto window = makeWindow();
+    QSignalSpy updated(window.get(), &ui::MainWindow::previewUpdated);
+    dropOn(window.get(), {m_pngA, m_pngB});
+    QCOMPARE(window->openFiles().size(), 2);
+    QVERIFY(updated.wait(10000));
+    QCOMPARE(window->currentIndex(), 0);
+    QCOMPARE(window->imageView()->logicalSize(), QSize(64, 48));
+    QVERIFY(window->hasPreview());
+
+    dropOn(window.get(), {m_folder});
+    QCOMPARE(window->openFiles().size(), 5);   // three photos, the .txt ignored
+    QVERIFY(window->openFiles().last().endsWith("e.png"));
+    QTRY_COMPARE_WITH_TIMEOUT(window->imageView()->logicalSize(), QSize(40, 30), 10000);
+    QVERIFY(window->recentFiles().contains(QFileInfo(m_pngA).absoluteFilePath()));
+}
+
+void tst_MainWindow::sliderMovesCoalesceAndUndoAsOne()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngA}));
+    const int startedBefore = window->scheduler()->startedJobCount();
+    const int undoBefore = window->undoStack()->count();
+    const double mBefore = window->params().m;
+    QSlider* slider = window->sliderPanel()->amplifierSlider();
+    for (int i = 0; i < 50; ++i)
+        slider->setValue(20 + i);   // 0.20 ... 0.69
+    QTRY_VERIFY_WITH_TIMEOUT(!window->scheduler()->isBusy(), 10000);
+    QTest::qWait(20);
+    const int renders = window->scheduler()->startedJobCount() - startedBefore;
+    QVERIFY2(renders <= 5, qPrintable(QStringLiteral("%1 renders for 50 moves").arg(renders)));
+    QCOMPARE(window->lastOutput().params.amplifier.m, 0.69);
+    QCOMPARE(window->params().m, 0.69);
+    core::Pipeline reference(m_registry);
+    QCOMPARE(window->lastOutput().gain, reference.estimateGain(*window->source().image, window->params().toProcessParams()));
+    // One drag, one undo step.
+    QCOMPARE(window->undoStack()->count(), undoBefore + 1);
+    window->undoStack()->undo();
+    QCOMPARE(window->params().m, mBefore);
+    QCOMPARE(window->sliderPanel()->amplifierSpin()->value(), mBefore);
+    window->undoStack()->redo();
+    QCOMPARE(window->params().m, 0.69);
+}
+
+void tst_MainWindow::gammaDoesNotRerunTheEnhancer()
+{
+    auto window = makeWindow();
+    window->methodSelector()->setCurrentMethodId("count");
+    emit window->methodSelector()->activated(window->methodSelector()->currentIndex());
+    QVERIFY(openAndWait(*window, {m_pngA}));
+    QTRY_VERIFY_WITH_TIMEOUT(!window->scheduler()->isBusy(), 5000);
+    QCOMPARE(window->params().method, QStringLiteral("count"));
+    const int calls = m_counting->calls();
+    QVERIFY(calls >= 1);
+    QSignalSpy updated(window.get(), &ui::MainWindow::previewUpdated);
+    for (const double gamma : {1.5, 3.0, 3.9}) {
+        window->sliderPanel()->gammaSpin()->setValue(gamma);
+        QVERIFY(updated.wait(5000));
+        QCOMPARE(window->lastOutput().params.gamma, static_cast<float>(gamma));
+    }
+    QCOMPARE(m_counting->calls(), calls);
+}
+
+void tst_MainWindow::methodSwitchRendersTheNewMethod()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngB}));
+    const QImage before = window->lastOutput().display;
+    QSignalSpy updated(window.get(), &ui::MainWindow::previewUpdated);
+    ui::MethodSelector* selector = window->methodSelector();
+    const QString other = window->params().method == QLatin1String("he") ? QStringLiteral("retinex") : QStringLiteral("he");
+    selector->setCurrentIndex(selector->indexOfMethod(other));
+    emit selector->activated(selector->currentIndex());
+    QVERIFY(updated.wait(10000));
+    QCOMPARE(window->params().method, other);
+    QCOMPARE(QString::fromStdString(window->lastOutput().params.method), other);
+    QVERIFY(window->lastOutput().display != before);
+    window->undoStack()->undo();
+    QVERIFY(window->params().method != other);
+    QCOMPARE(selector->currentMethodId(), window->params().method);
+}
+
+void tst_MainWindow::mosaicMethodIsDisabledForAPng()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngA}));
+    ui::MethodSelector* selector = window->methodSelector();
+    QVERIFY(selector->indexOfMethod("mosaicnet") >= 0);
+    QVERIFY(!selector->isMethodEnabled("mosaicnet"));
+    QVERIFY(selector->isMethodEnabled("he"));
+    const QString tip = selector->methodToolTip("mosaicnet");
+    QVERIFY2(tip.contains("Bayer") && tip.contains("PNG"), qPrintable(tip));
+}
+
+void tst_MainWindow::overlayChangesTheDisplayedPixels()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngB}));
+    window->overlayControl()->setOverlayEnabled(false);
+    ui::ImageView* view = window->imageView();
+    const QImage plain = view->grab().toImage();
+    window->overlayControl()->setOverlayEnabled(true);
+    QVERIFY(view->isOverlayVisible());
+    const QImage withOverlay = view->grab().toImage();
+    QVERIFY(plain != withOverlay);
+    window->overlayControl()->setOpacity(0.0);
+    QCOMPARE(view->grab().toImage(), plain);
+    QVERIFY(!window->lastOutput().overlay.isNull());
+    QVERIFY(!window->lastOutput().overlayIsAttention);
+}
+
+void tst_MainWindow::settingsPersistAcrossRestart()
+{
+    {
+        auto window = makeWindow();
+        window->sliderPanel()->amplifierSpin()->setValue(0.3);
+        window->sliderPanel()->gammaSpin()->setValue(3.1);
+        ui::MethodSelector* selector = window->methodSelector();
+        selector->setCurrentIndex(selector->indexOfMethod("retinex"));
+        emit selector->activated(selector->currentIndex());
+        window->overlayControl()->setOverlayEnabled(true);
+        window->overlayControl()->setOpacity(0.25);
+        QVERIFY(openAndWait(*window, {m_pngA}));
+    }
+    auto window = makeWindow();
+    QCOMPARE(window->params().m, 0.3);
+    QCOMPARE(window->params().gamma, 3.1);
+    QCOMPARE(window->params().method, QStringLiteral("retinex"));
+    QCOMPARE(window->sliderPanel()->gammaSpin()->value(), 3.1);
+    QCOMPARE(window->methodSelector()->currentMethodId(), QStringLiteral("retinex"));
+    QVERIFY(window->overlayControl()->isOverlayEnabled());
+    QCOMPARE(window->overlayControl()->opacity(), 0.25);
+    QVERIFY(window->recentFiles().contains(QFileInfo(m_pngA).absoluteFilePath()));
+}
+
+void tst_MainWindow::brokenFileShowsAReadableError()
+{
+    const QString broken = m_dir.filePath("broken.png");
+    QFile file(broken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("\x89PNG\r\n\x1a\n this is not really a png");
+    file.close();
+    auto window = makeWindow();
+    QSignalSpy failed(window.get(), &ui::MainWindow::loadFailed);
+    window->openPaths({broken});
+    QVERIFY(failed.wait(5000));
+    QVERIFY(window->banner()->isError());
+    QVERIFY2(window->banner()->text().contains("broken.png"), qPrintable(window->banner()->text()));
+    QVERIFY(!window->hasPreview());
+}
+
+void tst_MainWindow::hoverShowsThePixelValueAndWheelZoomsAroundTheCursor()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngA}));
+    ui::ImageView* view = window->imageView();
+    QVERIFY(view->isFitMode());
+    const QPointF at(view->width() / 2.0 + 30, view->height() / 2.0 + 10);
+    const QPointF logicalBefore = view->toLogical(at);
+    QMouseEvent move(QEvent::MouseMove, at, view->mapToGlobal(at), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(view, &move);
+    const QPoint p(static_cast<int>(logicalBefore.x()), static_cast<int>(logicalBefore.y()));
+    const QColor c = window->lastOutput().display.pixelColor(p);
+    const QString expected = QStringLiteral("x %1, y %2   R %3  G %4  B %5").arg(p.x()).arg(p.y()).arg(c.red()).arg(c.green()).arg(c.blue());
+    QVERIFY2(window->statusText().contains(expected), qPrintable(window->statusText() + " / " + expected));
+    const double zoom = view->zoom();
+    QWheelEvent wheel(at, view->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view, &wheel);
+    QVERIFY(std::abs(view->zoom() - zoom * 1.5625) < 1e-9);
+    QVERIFY(!view->isFitMode());
+    const QPointF logicalAfter = view->toLogical(at);
+    QVERIFY(std::abs(logicalAfter.x() - logicalBefore.x()) < 1e-6 && std::abs(logicalAfter.y() - logicalBefore.y()) < 1e-6);
+    view->zoomToActualSize();
+    QCOMPARE(view->zoom(), 1.0);
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_MainWindow.moc"

@@ -1,0 +1,199 @@
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "tests/ui/UiTestSupport.h"
+#include "ui/services/RenderScheduler.h"
+
+using namespace nocturne;
+
+class tst_RenderScheduler : public QObject {
+    Q_OBJECT
+private slots:
+    void rendersTheRequestedParameters();
+    void coalescesBurstsAndKeepsTheLatest();
+    void gammaOnlyChangesDoNotRerunTheEnhancer();
+    void methodSwitchRunsTheOtherMethod();
+    void networkMethodsRunOnTheInferenceThread();
+    void failuresArriveAsErrors();
+    void newSourceDropsOldResults();
+
+private:
+    struct Fixture {
+        std::shared_ptr<uitest::CountingEnhancer> counting;
+        std::shared_ptr<uitest::CountingEnhancer> slow;
+        std::shared_ptr<uitest::CountingEnhancer> network;
+        std::shared_ptr<core::EnhancerRegistry> registry;
+    };
+    static Fixture makeFixture();
+    static ui::PreviewSource makeSource(const std::string& key = "dark");
+};
+
+tst_RenderScheduler::Fixture tst_RenderScheduler::makeFixture()
+{
+    Fixture f;
+    f.counting = std::make_shared<uitest::CountingEnhancer>("count");
+    f.slow = std::make_shared<uitest::CountingEnhancer>("slow", 30);
+    f.network = std::make_shared<uitest::CountingEnhancer>("net", 5, core::InputKind::SrgbDisplay);
+    f.registry = std::make_shared<core::EnhancerRegistry>(core::EnhancerRegistry::withClassicalMethods());
+    f.registry->add(f.counting);
+    f.registry->add(f.slow);
+    f.registry->add(f.network);
+    return f;
+}
+
+ui::PreviewSource tst_RenderScheduler::makeSource(const std::string& key)
+{
+    return ui::PreviewSource::fromDecoded(uitest::makeDarkImage(96, 64), key);
+}
+
+void tst_RenderScheduler::rendersTheRequestedParameters()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "count";
+    params.exposureRatio = 4.0;
+    params.gamma = 1.0f;
+    const quint64 id = scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));
+    const auto out = finished.at(0).at(1).value<ui::RenderOutput>();
+    QCOMPARE(out.requestId, id);
+    QVERIFY(out.ok());
+    QCOMPARE(out.display.size(), QSize(96, 64));
+    QCOMPARE(out.before.size(), QSize(96, 64));
+    QCOMPARE(out.overlay.size(), QSize(96, 64));
+    QCOMPARE(out.gain, 4.0);
+    QVERIFY(!out.histogram.isEmpty());
+    // Right-most pixel: linear (0.05, 0.05, 0.025) * 4 at gamma 1 -> (51, 51, 26).
+    const QColor c = out.display.pixelColor(95, 10);
+    QCOMPARE(c.red(), 51);
+    QCOMPARE(c.green(), 51);
+    QCOMPARE(c.blue(), 26);
+}
+
+void tst_RenderScheduler::coalescesBurstsAndKeepsTheLatest()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "slow";
+    quint64 last = 0;
+    for (int i = 1; i <= 50; ++i) {
+        params.exposureRatio = 1.0 + i;   // every move changes the gain: a real re-render
+        last = scheduler.requestRender(params);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
+    QCOMPARE(finished.count(), 1);
+    QVERIFY2(scheduler.startedJobCount() <= 3, qPrintable(QString::number(scheduler.startedJobCount())));
+    QVERIFY(f.slow->calls() <= 3);
+    const auto out = finished.at(0).at(1).value<ui::RenderOutput>();
+    QCOMPARE(out.requestId, last);
+    QCOMPARE(out.gain, 51.0);
+    QCOMPARE(*out.params.exposureRatio, 51.0);
+}
+
+void tst_RenderScheduler::gammaOnlyChangesDoNotRerunTheEnhancer()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "count";
+    params.exposureRatio = 8.0;
+    QImage previous;
+    for (const float gamma : {2.2f, 1.0f, 3.5f, 2.2f}) {
+        params.gamma = gamma;
+        scheduler.requestRender(params);
+        QVERIFY(finished.wait(5000));
+        const auto out = finished.last().at(1).value<ui::RenderOutput>();
+        QVERIFY(out.ok());
+        QVERIFY(out.display != previous);   // the picture did change with gamma
+        previous = out.display;
+    }
+    QCOMPARE(f.counting->calls(), 1);
+    params.exposureRatio = 9.0;   // a gain change must re-run it
+    scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(f.counting->calls(), 2);
+}
+
+void tst_RenderScheduler::methodSwitchRunsTheOtherMethod()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.exposureRatio = 8.0;
+    params.method = "count";
+    scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));
+    const QImage counted = finished.last().at(1).value<ui::RenderOutput>().display;
+    params.method = "he";
+    scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));
+    const auto he = finished.last().at(1).value<ui::RenderOutput>();
+    QVERIFY(he.ok());
+    QCOMPARE(he.params.method, std::string("he"));
+    QVERIFY(he.display != counted);
+    QCOMPARE(f.counting->calls(), 1);
+}
+
+void tst_RenderScheduler::networkMethodsRunOnTheInferenceThread()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    QVERIFY(scheduler.isNetworkMethod("net"));
+    QVERIFY(!scheduler.isNetworkMethod("he"));
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "net";
+    params.exposureRatio = 2.0;
+    for (const float gamma : {2.2f, 3.0f}) {
+        params.gamma = gamma;
+        scheduler.requestRender(params);
+        QVERIFY(finished.wait(5000));
+        QVERIFY(finished.last().at(1).value<ui::RenderOutput>().ok());
+    }
+    QCOMPARE(f.network->calls(), 1);   // the worker's own Pipeline cached the network's output
+}
+
+void tst_RenderScheduler::failuresArriveAsErrors()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "no-such-method";
+    scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));
+    const auto out = finished.last().at(1).value<ui::RenderOutput>();
+    QVERIFY(out.error.has_value());
+    QCOMPARE(out.error->code, core::ErrorCode::NotFound);
+    QVERIFY(QString::fromStdString(out.error->message).contains("no-such-method"));
+}
+
+void tst_RenderScheduler::newSourceDropsOldResults()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource("first"));
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "slow";
+    scheduler.requestRender(params);
+    scheduler.setSource(makeSource("second"));
+    QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 5000);
+    QTest::qWait(50);
+    QCOMPARE(finished.count(), 0);
+}
+
+QTEST_MAIN(tst_RenderScheduler)
+#include "tst_RenderScheduler.moc"

@@ -1,0 +1,68 @@
+#include "ui/services/PreviewSource.h"
+
+#include <cmath>
+#include <new>
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <opencv2/imgproc.hpp>
+
+#include "core/io/ImageLoader.h"
+
+namespace nocturne::ui {
+
+namespace {
+
+// Raster files gain nothing from the decoder's half-size path (it decodes fully, then halves);
+// only RAW decoding is faster at half size. Small rasters stay sharp this way.
+bool isRasterExtension(const QString& path)
+{
+    static const QStringList kRaster = {"jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp"};
+    return kRaster.contains(QFileInfo(path).suffix().toLower());
+}
+
+}  // namespace
+
+core::Result<PreviewSource> PreviewSource::load(const QString& path, long long maxPixels)
+{
+    core::DecodeOptions options;
+    options.halfSize = !isRasterExtension(path);
+    options.wantMosaic = true;
+    auto decoded = core::ImageLoader::load(path.toStdString(), options);
+    if (!decoded)
+        return decoded.error();
+    const QFileInfo info(path);
+    const std::string key = path.toStdString() + "|" + std::to_string(info.lastModified().toMSecsSinceEpoch())
+        + "|" + std::to_string(info.size());
+    const int fullW = decoded->meta.width > 0 ? decoded->meta.width : decoded->rgb.width();
+    const int fullH = decoded->meta.height > 0 ? decoded->meta.height : decoded->rgb.height();
+    PreviewSource source = fromDecoded(std::move(decoded).value(), key, maxPixels);
+    source.path = path;
+    source.fullSize = QSize(fullW, fullH);
+    return source;
+}
+
+PreviewSource PreviewSource::fromDecoded(core::DecodedImage image, const std::string& key, long long maxPixels)
+{
+    PreviewSource source;
+    source.fullSize = QSize(image.rgb.width(), image.rgb.height());
+    source.path = QString::fromStdString(image.meta.sourcePath);
+    const long long pixels = image.rgb.pixelCount();
+    std::string proxyTag = "full";
+    if (maxPixels > 0 && pixels > maxPixels) {
+        const double scale = std::sqrt(static_cast<double>(maxPixels) / static_cast<double>(pixels));
+        const cv::Size size(std::max(1, static_cast<int>(image.rgb.width() * scale)),
+                            std::max(1, static_cast<int>(image.rgb.height() * scale)));
+        cv::Mat small;
+        cv::resize(image.rgb.mat(), small, size, 0, 0, cv::INTER_AREA);
+        image.rgb = core::ImageBuffer(small, image.rgb.encoding());
+        // The proxy is a different image from the decoder's: the cache must not confuse them.
+        image.halfSize = true;
+        proxyTag = std::to_string(size.width) + "x" + std::to_string(size.height);
+    }
+    source.key = key.empty() ? std::string() : key + "|" + proxyTag;
+    source.image = std::make_shared<const core::DecodedImage>(std::move(image));
+    return source;
+}
+
+}  // namespace nocturne::ui

@@ -1,0 +1,125 @@
+#include "ui/services/RenderScheduler.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "ui/services/InferenceWorker.h"
+
+namespace nocturne::ui {
+
+RenderScheduler::RenderScheduler(std::shared_ptr<const core::EnhancerRegistry> registry, QObject* parent)
+    : QObject(parent),
+      m_registry(std::move(registry)),
+      m_cpuPipeline(std::make_shared<core::Pipeline>(m_registry))
+{
+    qRegisterMetaType<nocturne::ui::RenderOutput>();
+    m_clock.start();
+    // One thread: jobs share m_cpuPipeline (not thread-safe) and the enhancers parallelise
+    // internally where they can.
+    m_pool.setMaxThreadCount(1);
+    m_pool.setObjectName(QStringLiteral("nocturne-preview-pool"));
+    m_inferenceThread.setObjectName(QStringLiteral("nocturne-inference"));
+    m_worker = new InferenceWorker(m_registry);
+    m_worker->moveToThread(&m_inferenceThread);
+    connect(&m_inferenceThread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &InferenceWorker::jobFinished, this, &RenderScheduler::onJobFinished, Qt::QueuedConnection);
+    m_inferenceThread.start();
+    m_progressTimer.setInterval(100);
+    connect(&m_progressTimer, &QTimer::timeout, this, [this] {
+        if (m_running)
+            emit renderProgressed(m_running->id, m_running->progress->load());
+    });
+}
+
+RenderScheduler::~RenderScheduler()
+{
+    cancelAll();
+    m_pool.waitForDone();
+    m_inferenceThread.quit();
+    m_inferenceThread.wait();
+}
+
+bool RenderScheduler::isNetworkMethod(const std::string& methodId) const
+{
+    const auto enhancer = m_registry->find(methodId);
+    return enhancer && enhancer->info().inputKind != core::InputKind::LinearRgb;
+}
+
+void RenderScheduler::setSource(const PreviewSource& source)
+{
+    cancelAll();
+    ++m_nextId;   // whatever still runs belongs to the old image: its id is stale now
+    m_source = source;
+}
+
+quint64 RenderScheduler::requestRender(const core::ProcessParams& params)
+{
+    if (m_source.isNull())
+        return 0;
+    const Pending request{++m_nextId, params};
+    m_requestedAt.insert(request.id, m_clock.nsecsElapsed());
+    if (m_running) {
+        m_running->ctx.requestStop();   // stale now: let it stop at its next check
+        if (m_pending)
+            m_requestedAt.remove(m_pending->id);
+        m_pending = request;
+    } else {
+        start(request);
+    }
+    return request.id;
+}
+
+void RenderScheduler::cancelAll()
+{
+    if (m_running)
+        m_running->ctx.requestStop();
+    if (m_pending)
+        m_requestedAt.remove(m_pending->id);
+    m_pending.reset();
+}
+
+void RenderScheduler::start(const Pending& request)
+{
+    const bool wasBusy = isBusy();
+    auto progress = std::make_shared<std::atomic<double>>(0.0);
+    const core::RunContext ctx([progress](double fraction, std::string_view) { progress->store(fraction); });
+    RenderJob job{request.id, m_source, request.params, ctx};
+    m_running = Running{request.id, ctx, progress};
+    m_progressTimer.start();
+    ++m_started;
+    emit renderStarted(request.id);
+    if (isNetworkMethod(request.params.method)) {
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, job] { worker->run(job); }, Qt::QueuedConnection);
+    } else {
+        auto* watcher = new QFutureWatcher<RenderOutput>(this);
+        connect(watcher, &QFutureWatcher<RenderOutput>::finished, this, [this, watcher] {
+            watcher->deleteLater();
+            onJobFinished(watcher->result());
+        });
+        watcher->setFuture(QtConcurrent::run(&m_pool, [pipeline = m_cpuPipeline, job] {
+            return PreviewRenderer::render(*pipeline, job.source, job.params, job.ctx, job.requestId);
+        }));
+    }
+    if (!wasBusy)
+        emit busyChanged(true);
+}
+
+void RenderScheduler::onJobFinished(RenderOutput output)
+{
+    m_running.reset();
+    const auto requestedAt = m_requestedAt.take(output.requestId);
+    if (m_pending) {
+        const Pending next = *m_pending;
+        m_pending.reset();
+        start(next);
+        return;   // `output` is stale: a newer request exists
+    }
+    m_progressTimer.stop();
+    emit busyChanged(false);
+    if (output.cancelled || output.requestId != m_nextId)
+        return;
+    output.latencyMs = static_cast<double>(m_clock.nsecsElapsed() - requestedAt) / 1e6;
+    emit renderFinished(output.requestId, output);
+}
+
+}  // namespace nocturne::ui

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QThread>
+#include <QThreadPool>
+#include <QTimer>
+
+#include "core/pipeline/Pipeline.h"
+#include "ui/services/PreviewRenderer.h"
+#include "ui/services/PreviewSource.h"
+
+namespace nocturne::ui {
+
+class InferenceWorker;
+
+// Turns a stream of parameter changes into as few preview renders as possible: the latest
+// request wins, a running job that became stale is cancelled (RunContext::requestStop) and its
+// result dropped; at most one job runs at a time. Classical methods run through QtConcurrent
+// on a dedicated one-thread pool; networks (any enhancer not consuming linear RGB) on an
+// InferenceWorker with its own QThread. Each path keeps one Pipeline for the lifetime of the
+// scheduler, keyed by PreviewSource::key, so a gamma-only change re-runs only the gamma stage.
+// Thread: GUI thread (create, call and destroy it there); signals are delivered there.
+class RenderScheduler : public QObject {
+    Q_OBJECT
+public:
+    explicit RenderScheduler(std::shared_ptr<const core::EnhancerRegistry> registry, QObject* parent = nullptr);
+    ~RenderScheduler() override;
+
+    const core::EnhancerRegistry& registry() const { return *m_registry; }
+    const PreviewSource& source() const { return m_source; }
+
+    bool isBusy() const { return m_running.has_value(); }
+    quint64 latestRequestId() const { return m_nextId; }
+    // Jobs actually started since construction (coalescing makes this far below the requests).
+    int startedJobCount() const { return m_started; }
+
+    // Whether `methodId` runs on the inference worker rather than the CPU pool.
+    bool isNetworkMethod(const std::string& methodId) const;
+
+public slots:
+    // Replaces the image; cancels whatever runs for the previous one.
+    void setSource(const nocturne::ui::PreviewSource& source);
+    // Schedules a render of the current source; returns its request id (0 without a source).
+    quint64 requestRender(const nocturne::core::ProcessParams& params);
+    // Cancels the running job and forgets the pending one.
+    void cancelAll();
+
+signals:
+    void renderStarted(quint64 requestId);
+    // Only for the newest request; stale and cancelled results never arrive here.
+    void renderFinished(quint64 requestId, const nocturne::ui::RenderOutput& output);
+    void busyChanged(bool busy);
+    // Progress of the running job in [0,1] (polled every 100 ms; slow methods only).
+    void renderProgressed(quint64 requestId, double fraction);
+
+private:
+    struct Running {
+        quint64 id = 0;
+        core::RunContext ctx;
+        std::shared_ptr<std::atomic<double>> progress;   // written by the job, read here
+    };
+    struct Pending {
+        quint64 id = 0;
+        core::ProcessParams params;
+    };
+
+    void start(const Pending& request);
+    void onJobFinished(RenderOutput output);
+
+    std::shared_ptr<const core::EnhancerRegistry> m_registry;
+    PreviewSource m_source;
+    QThreadPool m_pool;
+    // Used only by jobs on m_pool, one at a time.
+    std::shared_ptr<core::Pipeline> m_cpuPipeline;
+    QThread m_inferenceThread;
+    InferenceWorker* m_worker = nullptr;   // lives on m_inferenceThread; deleted when it finishes
+    std::optional<Running> m_running;
+    std::optional<Pending> m_pending;
+    QHash<quint64, qint64> m_requestedAt;   // ns on m_clock, for latency
+    QElapsedTimer m_clock;
+    QTimer m_progressTimer;
+    quint64 m_nextId = 0;
+    int m_started = 0;
+};
+
+}  // namespace nocturne::ui

@@ -1,0 +1,356 @@
+#include "ui/widgets/MainWindow.h"
+
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QListWidget>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "ui/services/BatchTypes.h"
+#include "ui/services/RenderScheduler.h"
+#include "ui/widgets/CompareView.h"
+#include "ui/widgets/HistogramWidget.h"
+#include "ui/widgets/ImageView.h"
+#include "ui/widgets/MessageBanner.h"
+#include "ui/widgets/MethodSelector.h"
+#include "ui/widgets/OverlayControl.h"
+#include "ui/widgets/SliderPanel.h"
+
+namespace nocturne::ui {
+
+namespace {
+
+constexpr int kMaxRecent = 10;
+
+// The outcome of decoding one file for preview (a value; crosses from the load pool).
+struct LoadOutcome {
+    PreviewSource source;
+    QString error;
+};
+
+QWidget* titled(const QString& title, QWidget* content, QWidget* parent)
+{
+    auto* box = new QWidget(parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 6, 0, 0);
+    auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(title), box);
+    layout->addWidget(label);
+    layout->addWidget(content);
+    return box;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
+    : QMainWindow(parent), m_options(std::move(options))
+{
+    if (!m_options.registry)
+        m_options.registry = std::make_shared<core::EnhancerRegistry>(core::EnhancerRegistry::withClassicalMethods());
+    m_loadPool.setMaxThreadCount(1);
+    m_scheduler = new RenderScheduler(m_options.registry, this);
+    m_undo = new QUndoStack(this);
+    buildUi();
+    buildMenus();
+    loadSettings();
+    connect(m_scheduler, &RenderScheduler::renderFinished, this, &MainWindow::onRenderFinished);
+    connect(m_scheduler, &RenderScheduler::renderProgressed, this, [this](quint64, double f) {
+        m_renderProgress->setVisible(true);
+        m_renderProgress->setValue(static_cast<int>(f * 100));
+    });
+    connect(m_scheduler, &RenderScheduler::busyChanged, this, [this](bool busy) {
+        if (!busy)
+            m_renderProgress->setVisible(false);
+    });
+    setAcceptDrops(true);
+}
+
+MainWindow::~MainWindow()
+{
+    saveSettings();
+    if (m_compare)
+        delete m_compare;
+}
+
+void MainWindow::buildUi()
+{
+    setWindowTitle(tr("Nocturne"));
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_banner = new MessageBanner(central);
+    m_view = new ImageView(central);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_view, 1);
+    setCentralWidget(central);
+
+    // Right-hand controls.
+    auto* panel = new QWidget(this);
+    auto* panelLayout = new QVBoxLayout(panel);
+    m_methods = new MethodSelector(panel);
+    m_methods->setRegistry(m_options.registry);
+    m_sliders = new SliderPanel(panel);
+    m_overlay = new OverlayControl(panel);
+    m_histogram = new HistogramWidget(panel);
+    panelLayout->addWidget(titled(tr("Method"), m_methods, panel));
+    panelLayout->addWidget(titled(tr("Exposure"), m_sliders, panel));
+    panelLayout->addWidget(titled(tr("Overlay"), m_overlay, panel));
+    panelLayout->addWidget(titled(tr("Histogram"), m_histogram, panel));
+    panelLayout->addStretch(1);
+    auto* controls = new QDockWidget(tr("Adjust"), this);
+    controls->setObjectName(QStringLiteral("adjustDock"));
+    controls->setWidget(panel);
+    controls->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::RightDockWidgetArea, controls);
+
+    m_filmStrip = new QListWidget(this);
+    m_filmStrip->setFlow(QListView::LeftToRight);
+    m_filmStrip->setWrapping(false);
+    m_filmStrip->setMaximumHeight(70);
+    m_filmDock = new QDockWidget(tr("Open photos"), this);
+    m_filmDock->setObjectName(QStringLiteral("filmStripDock"));
+    m_filmDock->setWidget(m_filmStrip);
+    addDockWidget(Qt::BottomDockWidgetArea, m_filmDock);
+    m_filmDock->hide();
+    connect(m_filmStrip, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row != m_current)
+            selectFile(row);
+    });
+
+    m_deviceLabel = new QLabel(tr("Device: %1").arg(m_options.deviceDescription), this);
+    m_timeLabel = new QLabel(this);
+    m_gainLabel = new QLabel(this);
+    m_pixelLabel = new QLabel(this);
+    m_pixelLabel->setMinimumWidth(200);
+    m_renderProgress = new QProgressBar(this);
+    m_renderProgress->setRange(0, 100);
+    m_renderProgress->setMaximumWidth(120);
+    m_renderProgress->hide();
+    statusBar()->addWidget(m_pixelLabel, 1);
+    statusBar()->addPermanentWidget(m_renderProgress);
+    statusBar()->addPermanentWidget(m_gainLabel);
+    statusBar()->addPermanentWidget(m_timeLabel);
+    statusBar()->addPermanentWidget(m_deviceLabel);
+
+    connect(m_sliders, &SliderPanel::edited, this, &MainWindow::onSlidersEdited);
+    connect(m_sliders, &SliderPanel::gestureFinished, this, [this] { ++m_gesture; });
+    connect(m_methods, &MethodSelector::methodChosen, this, &MainWindow::onMethodChosen);
+    connect(m_overlay, &OverlayControl::overlayToggled, m_view, &ImageView::setOverlayVisible);
+    connect(m_overlay, &OverlayControl::opacityChanged, m_view, &ImageView::setOverlayOpacity);
+    connect(m_view, &ImageView::pixelHovered, this, [this](QPoint p, QRgb v) {
+        m_pixelLabel->setText(tr("x %1, y %2   R %3  G %4  B %5")
+                                  .arg(p.x()).arg(p.y()).arg(qRed(v)).arg(qGreen(v)).arg(qBlue(v)));
+    });
+    connect(m_view, &ImageView::hoverLeft, m_pixelLabel, &QLabel::clear);
+    resize(1280, 820);
+}
+
+QString MainWindow::statusText() const
+{
+    return QStringList{m_pixelLabel->text(), m_gainLabel->text(), m_timeLabel->text(), m_deviceLabel->text()}.join(
+        QStringLiteral(" | "));
+}
+
+void MainWindow::openPaths(const QStringList& paths)
+{
+    const QStringList expanded = BatchNaming::expandInputs(paths);
+    if (expanded.isEmpty()) {
+        m_banner->showError(tr("No photos found in %1. Nocturne opens RAW files (DNG, CR2, NEF, ARW, ...) and "
+                               "JPEG, PNG or TIFF images.")
+                                .arg(paths.join(QStringLiteral(", "))));
+        return;
+    }
+    int firstNew = -1;
+    for (const QString& path : expanded) {
+        int index = static_cast<int>(m_files.indexOf(path));
+        if (index < 0) {
+            m_files << path;
+            index = static_cast<int>(m_files.size()) - 1;
+        }
+        if (firstNew < 0)
+            firstNew = index;
+    }
+    addRecent(expanded);
+    refreshFilmStrip();
+    selectFile(firstNew);
+}
+
+void MainWindow::selectFile(int index)
+{
+    if (index < 0 || index >= m_files.size())
+        return;
+    m_current = index;
+    {
+        const QSignalBlocker block(m_filmStrip);
+        m_filmStrip->setCurrentRow(index);
+    }
+    const QString path = m_files.at(index);
+    const quint64 sequence = ++m_loadSequence;
+    m_loading = true;
+    statusBar()->showMessage(tr("Opening %1...").arg(QFileInfo(path).fileName()));
+    auto* watcher = new QFutureWatcher<LoadOutcome>(this);
+    connect(watcher, &QFutureWatcher<LoadOutcome>::finished, this, [this, watcher, sequence, path] {
+        watcher->deleteLater();
+        const LoadOutcome outcome = watcher->result();
+        onSourceLoaded(sequence, outcome.source, outcome.error, path);
+    });
+    watcher->setFuture(QtConcurrent::run(&m_loadPool, [path] {
+        LoadOutcome outcome;
+        auto loaded = PreviewSource::load(path);
+        if (loaded)
+            outcome.source = std::move(loaded).value();
+        else
+            outcome.error = QString::fromStdString(loaded.error().describe());
+        return outcome;
+    }));
+}
+
+void MainWindow::onSourceLoaded(quint64 sequence, const PreviewSource& source, const QString& error,
+                                const QString& path)
+{
+    if (sequence != m_loadSequence)
+        return;   // the user has moved on to another file
+    m_loading = false;
+    statusBar()->clearMessage();
+    if (!error.isEmpty()) {
+        m_banner->showError(tr("Could not open %1.\n%2\nCheck that the file is a complete photo in a supported "
+                               "format, or open another one.")
+                                .arg(QFileInfo(path).fileName(), error));
+        emit loadFailed(path, error);
+        return;
+    }
+    m_banner->hide();
+    m_source = source;
+    m_scheduler->setSource(source);
+    m_methods->updateSupport(*source.image);
+    setWindowTitle(tr("%1 — Nocturne").arg(QFileInfo(path).fileName()));
+    if (!m_methods->isMethodEnabled(m_params.method)) {
+        const QString fallback = m_methods->firstEnabledMethod(QStringLiteral("dhe"));
+        m_banner->showInfo(tr("%1\nShowing %2 instead.")
+                               .arg(m_methods->methodToolTip(m_params.method), fallback));
+        m_params.method = fallback;
+        m_methods->setCurrentMethodId(fallback);
+    }
+    if (m_compare)
+        m_compare->setSource(source);
+    requestRender();
+    emit sourceLoaded(path);
+}
+
+void MainWindow::requestRender()
+{
+    if (m_source.isNull())
+        return;
+    m_scheduler->requestRender(m_params.toProcessParams());
+    if (m_compare && m_compare->isVisible())
+        m_compare->setParams(m_params.toProcessParams());
+}
+
+void MainWindow::onRenderFinished(quint64 requestId, const RenderOutput& output)
+{
+    if (output.error) {
+        m_banner->showError(tr("%1 could not be processed with this method.\n%2")
+                                .arg(QFileInfo(m_source.path).fileName(),
+                                     QString::fromStdString(output.error->message)));
+        return;
+    }
+    m_lastOutput = output;
+    m_view->setImages(output.display, output.before, m_source.fullSize);
+    m_view->setOverlay(output.overlay);
+    m_overlay->setMapKind(output.overlayIsAttention);
+    m_histogram->setHistogram(output.histogram);
+    m_sliders->setEstimatedGain(output.gain, output.gainFromAmplifier);
+    m_gainLabel->setText(tr("Gain ×%1").arg(output.gain, 0, 'f', 2));
+    m_timeLabel->setText(tr("Preview %1 ms").arg(output.latencyMs, 0, 'f', 0));
+    emit previewUpdated(requestId);
+}
+
+void MainWindow::onSlidersEdited(ParamCommand::Field field)
+{
+    EditorParams next = m_params;
+    m_sliders->applyTo(next);
+    pushParams(field, next);
+}
+
+void MainWindow::onMethodChosen(const QString& id)
+{
+    EditorParams next = m_params;
+    next.method = id;
+    ++m_gesture;
+    pushParams(ParamCommand::Field::Method, next);
+    ++m_gesture;
+}
+
+void MainWindow::pushParams(ParamCommand::Field field, const EditorParams& next)
+{
+    if (next == m_params)
+        return;
+    m_undo->push(new ParamCommand(field, m_gesture, m_params, next,
+                                  [this](const EditorParams& p) { applyParams(p); }));
+}
+
+void MainWindow::applyParams(const EditorParams& params)
+{
+    m_params = params;
+    m_sliders->setValues(params);
+    m_methods->setCurrentMethodId(params.method);
+    requestRender();
+}
+
+void MainWindow::refreshFilmStrip()
+{
+    const QSignalBlocker block(m_filmStrip);
+    m_filmStrip->clear();
+    for (const QString& path : m_files) {
+        auto* item = new QListWidgetItem(QFileInfo(path).fileName(), m_filmStrip);
+        item->setToolTip(path);
+    }
+    m_filmStrip->setCurrentRow(m_current);
+    m_filmDock->setVisible(m_files.size() > 1);
+}
+
+void MainWindow::addRecent(const QStringList& paths)
+{
+    for (const QString& path : paths) {
+        m_recent.removeAll(path);
+        m_recent.prepend(path);
+    }
+    while (m_recent.size() > kMaxRecent)
+        m_recent.removeLast();
+    rebuildRecentMenu();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    openPaths(paths);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    if (m_compare)
+        m_compare->close();
+    QMainWindow::closeEvent(event);
+}
+
+}  // namespace nocturne::ui

@@ -1,0 +1,302 @@
+// MainWindow: menus, dialogs, export and settings (split from MainWindow.cpp for size).
+#include <QAction>
+#include <QDir>
+#include <QDockWidget>
+#include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QUndoStack>
+
+#include "core/Version.h"
+#include "core/enhance/Gamma.h"
+#include "core/io/ImageLoader.h"
+#include "ui/services/BatchExporter.h"
+#include "ui/widgets/BatchExportDialog.h"
+#include "ui/widgets/CompareView.h"
+#include "ui/widgets/ImageView.h"
+#include "ui/widgets/MainWindow.h"
+#include "ui/widgets/MessageBanner.h"
+#include "ui/widgets/MethodSelector.h"
+#include "ui/widgets/OverlayControl.h"
+#include "ui/widgets/SliderPanel.h"
+
+namespace nocturne::ui {
+
+namespace {
+
+QString photoFilter()
+{
+    QStringList patterns;
+    for (const std::string& ext : core::ImageLoader::supportedExtensions())
+        patterns << QStringLiteral("*.") + QString::fromStdString(ext);
+    return QObject::tr("Photos (%1);;All files (*)").arg(patterns.join(QLatin1Char(' ')));
+}
+
+// Organisation and application of the editor's QSettings (tests redirect them with setPath).
+const QString kSettingsOrg = QStringLiteral("Nocturne");
+const QString kSettingsApp = QStringLiteral("Nocturne");
+
+}  // namespace
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::openWithDialog);
+    file->addAction(tr("Open &Folder..."), this, &MainWindow::openFolderWithDialog);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(tr("Load &Reference..."), this, &MainWindow::openReferenceWithDialog);
+    file->addSeparator();
+    file->addAction(tr("&Export Full Size..."), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportCurrent);
+    file->addAction(tr("&Batch Export..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
+                    [this] { showBatchDialog(); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Zoom to &Fit"), QKeySequence(Qt::CTRL | Qt::Key_0), m_view, &ImageView::zoomToFit);
+    view->addAction(tr("&Actual Pixels (100%)"), QKeySequence(Qt::CTRL | Qt::Key_1), m_view,
+                    &ImageView::zoomToActualSize);
+    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_view, [this] { m_view->zoomBy(1.25); });
+    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_view, [this] { m_view->zoomBy(0.8); });
+    view->addSeparator();
+    m_splitAction = view->addAction(tr("&Before / After Split"));
+    m_splitAction->setCheckable(true);
+    m_splitAction->setShortcut(QKeySequence(Qt::Key_Backslash));
+    connect(m_splitAction, &QAction::toggled, m_view, &ImageView::setSplitEnabled);
+    QAction* overlay = view->addAction(tr("Brightness-Attention &Overlay"));
+    overlay->setCheckable(true);
+    overlay->setShortcut(QKeySequence(Qt::Key_O));
+    connect(overlay, &QAction::toggled, m_overlay, &OverlayControl::setOverlayEnabled);
+    connect(m_overlay, &OverlayControl::overlayToggled, overlay, &QAction::setChecked);
+    view->addSeparator();
+    view->addAction(tr("&Compare Methods..."), QKeySequence(Qt::CTRL | Qt::Key_K), this, [this] { showCompareView(); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Open &Sample"), this, &MainWindow::openSample);
+    help->addAction(tr("&About Nocturne"), this, &MainWindow::showAbout);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    for (const QString& path : m_recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openPaths({path}); })->setToolTip(path);
+    m_recentMenu->setEnabled(!m_recent.isEmpty());
+}
+
+void MainWindow::openWithDialog()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open Photos"), QString(), photoFilter());
+    if (!files.isEmpty())
+        openPaths(files);
+}
+
+void MainWindow::openFolderWithDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Folder"));
+    if (!dir.isEmpty())
+        openPaths({dir});
+}
+
+void MainWindow::openReferenceWithDialog()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Load Reference Photo"), QString(), photoFilter());
+    if (!file.isEmpty() && loadReference(file))
+        showCompareView();
+}
+
+bool MainWindow::loadReference(const QString& path)
+{
+    core::DecodeOptions options;
+    options.wantMosaic = false;
+    auto loaded = core::ImageLoader::load(path.toStdString(), options);
+    if (!loaded) {
+        m_banner->showError(tr("Could not load the reference %1.\n%2\nChoose a JPEG, PNG, TIFF or RAW file of the "
+                               "same scene.")
+                                .arg(QFileInfo(path).fileName(), QString::fromStdString(loaded.error().describe())));
+        return false;
+    }
+    // References are well-exposed photos: show them the way the results are shown.
+    m_reference = core::Gamma::encode(loaded->rgb, static_cast<float>(m_params.gamma));
+    m_referenceName = QFileInfo(path).fileName();
+    if (m_compare)
+        m_compare->setReference(m_reference, m_referenceName);
+    return true;
+}
+
+CompareView* MainWindow::compareView() const
+{
+    return m_compare;
+}
+
+CompareView* MainWindow::showCompareView()
+{
+    if (!m_compare) {
+        m_compare = new CompareView(m_options.registry);
+        m_compare->setAttribute(Qt::WA_DeleteOnClose, false);
+        m_compare->setWindowTitle(tr("Compare Methods — Nocturne"));
+        m_compare->resize(1200, 720);
+        if (!m_reference.empty())
+            m_compare->setReference(m_reference, m_referenceName);
+    }
+    m_compare->setParams(m_params.toProcessParams());
+    if (!m_source.isNull())
+        m_compare->setSource(m_source);
+    m_compare->show();
+    m_compare->raise();
+    return m_compare;
+}
+
+BatchExportDialog* MainWindow::showBatchDialog()
+{
+    if (!m_batch) {
+        m_batch = new BatchExportDialog(m_options.registry, this);
+        m_batch->setOutputDir(QSettings(kSettingsOrg, kSettingsApp).value(QStringLiteral("batch/outputDir"),
+                                                     QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+                                  .toString());
+    }
+    m_batch->setParams(m_params);
+    if (m_batch->inputs().isEmpty())
+        m_batch->setInputs(m_files);
+    m_batch->show();
+    m_batch->raise();
+    return m_batch;
+}
+
+void MainWindow::exportCurrent()
+{
+    if (m_source.isNull()) {
+        m_banner->showInfo(tr("Open a photo first (File > Open, or drop one here)."));
+        return;
+    }
+    const QFileInfo info(m_source.path);
+    const QString suggestion = info.dir().filePath(info.completeBaseName() + QStringLiteral("_nocturne.jpg"));
+    const QString destination = QFileDialog::getSaveFileName(
+        this, tr("Export Full Size"), suggestion, tr("JPEG (*.jpg);;PNG (*.png);;TIFF (*.tif)"));
+    if (destination.isEmpty())
+        return;
+    BatchSettings settings;
+    settings.inputs = {m_source.path};
+    settings.explicitDestination = destination;
+    settings.params = m_params.toProcessParams();
+    settings.collision = CollisionPolicy::Overwrite;   // the save dialog already asked
+    const QString suffix = QFileInfo(destination).suffix().toLower();
+    settings.exportOptions.format = suffix == QLatin1String("png")                               ? core::ExportFormat::Png
+                                    : (suffix == QLatin1String("tif") || suffix == QLatin1String("tiff")) ? core::ExportFormat::Tiff
+                                                                                                 : core::ExportFormat::Jpeg;
+    auto* exporter = new BatchExporter(m_options.registry, this);
+    auto* progress = new QProgressDialog(tr("Processing %1 at full size...").arg(info.fileName()), tr("Cancel"), 0, 100, this);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(1000);   // quick exports never flash a dialog
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    connect(progress, &QProgressDialog::canceled, exporter, &BatchExporter::cancel);
+    connect(exporter, &BatchExporter::fileProgressed, progress, [progress](int, double f) {
+        progress->setValue(static_cast<int>(f * 100));
+    });
+    connect(exporter, &BatchExporter::batchFinished, this, [this, exporter, progress, destination](const BatchSummary& s) {
+        progress->deleteLater();
+        exporter->deleteLater();
+        if (!s.fatalError.isEmpty())
+            QMessageBox::warning(this, tr("Export failed"), s.fatalError);
+        else if (!s.failures.isEmpty())
+            QMessageBox::warning(this, tr("Export failed"),
+                                 tr("%1 could not be exported:\n%2").arg(QFileInfo(s.failures.first().source).fileName(),
+                                                                       s.failures.first().message));
+        else if (s.written > 0)
+            m_banner->showInfo(tr("Exported %1").arg(destination));
+    });
+    exporter->start(settings);
+}
+
+void MainWindow::openSample()
+{
+    if (m_options.samplePath.isEmpty() || !QFileInfo::exists(m_options.samplePath)) {
+        m_banner->showError(tr("The bundled sample photo was not found (expected %1). Reinstall Nocturne or open a "
+                               "photo of your own.")
+                                .arg(m_options.samplePath.isEmpty() ? tr("share/nocturne/samples") : m_options.samplePath));
+        return;
+    }
+    openPaths({m_options.samplePath});
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Nocturne"),
+                       tr("<h3>Nocturne %1</h3><p>Rescues extremely dark photos: Lamba &amp; Mitra's exposure "
+                          "amplifier, classical enhancement baselines and low-light networks.</p><p>Device: %2</p>")
+                           .arg(QString::fromLatin1(core::kVersion), m_options.deviceDescription));
+}
+
+void MainWindow::loadSettings()
+{
+    QSettings s(kSettingsOrg, kSettingsApp);
+    EditorParams p;
+    p.method = s.value(QStringLiteral("params/method"), p.method).toString();
+    if (m_methods->indexOfMethod(p.method) < 0)
+        p.method = m_methods->firstEnabledMethod(QStringLiteral("dhe"));
+    p.m = s.value(QStringLiteral("params/m"), p.m).toDouble();
+    p.useExposureRatio = s.value(QStringLiteral("params/useExposureRatio"), p.useExposureRatio).toBool();
+    p.exposureRatio = s.value(QStringLiteral("params/exposureRatio"), p.exposureRatio).toDouble();
+    p.gamma = s.value(QStringLiteral("params/gamma"), p.gamma).toDouble();
+    m_params = p;
+    m_sliders->setValues(p);
+    m_methods->setCurrentMethodId(p.method);
+    m_overlay->setOverlayEnabled(s.value(QStringLiteral("overlay/enabled"), false).toBool());
+    m_overlay->setOpacity(s.value(QStringLiteral("overlay/opacity"), 0.6).toDouble());
+    m_view->setOverlayVisible(m_overlay->isOverlayEnabled());
+    m_view->setOverlayOpacity(m_overlay->opacity());
+    m_splitAction->setChecked(s.value(QStringLiteral("view/split"), false).toBool());
+    m_view->setSplitPosition(s.value(QStringLiteral("view/splitPosition"), 0.5).toDouble());
+    m_recent = s.value(QStringLiteral("recentFiles")).toStringList();
+    rebuildRecentMenu();
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_filmDock->setVisible(false);   // shown again when several files are open
+
+    const bool firstStart = !s.value(QStringLiteral("general/firstStartDone"), false).toBool();
+    if (firstStart && m_options.openSampleOnFirstStart && QFileInfo::exists(m_options.samplePath)) {
+        s.setValue(QStringLiteral("general/firstStartDone"), true);
+        openPaths({m_options.samplePath});
+    }
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s(kSettingsOrg, kSettingsApp);
+    s.setValue(QStringLiteral("params/method"), m_params.method);
+    s.setValue(QStringLiteral("params/m"), m_params.m);
+    s.setValue(QStringLiteral("params/useExposureRatio"), m_params.useExposureRatio);
+    s.setValue(QStringLiteral("params/exposureRatio"), m_params.exposureRatio);
+    s.setValue(QStringLiteral("params/gamma"), m_params.gamma);
+    s.setValue(QStringLiteral("overlay/enabled"), m_overlay->isOverlayEnabled());
+    s.setValue(QStringLiteral("overlay/opacity"), m_overlay->opacity());
+    s.setValue(QStringLiteral("view/split"), m_view->isSplitEnabled());
+    s.setValue(QStringLiteral("view/splitPosition"), m_view->splitPosition());
+    s.setValue(QStringLiteral("recentFiles"), m_recent);
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    if (m_batch)
+        s.setValue(QStringLiteral("batch/outputDir"), m_batch->outputDir());
+    s.setValue(QStringLiteral("general/firstStartDone"), true);
+}
+
+}  // namespace nocturne::ui

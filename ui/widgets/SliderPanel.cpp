@@ -1,0 +1,172 @@
+#include "ui/widgets/SliderPanel.h"
+
+#include <cmath>
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QSlider>
+
+#include "core/enhance/Gamma.h"
+
+namespace nocturne::ui {
+
+namespace {
+
+constexpr int kMSteps = 100;       // slider units per 1.0 of m
+constexpr int kGammaSteps = 100;   // slider units per 1.0 of gamma
+
+QSlider* makeSlider(int min, int max, QWidget* parent)
+{
+    auto* s = new QSlider(Qt::Horizontal, parent);
+    s->setRange(min, max);
+    s->setMinimumWidth(140);
+    return s;
+}
+
+}  // namespace
+
+SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
+{
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+
+    m_mSlider = makeSlider(5, kMSteps, this);
+    m_mSpin = new QDoubleSpinBox(this);
+    m_mSpin->setRange(0.05, 1.0);
+    m_mSpin->setSingleStep(0.01);
+    m_mSpin->setDecimals(2);
+    m_gainLabel = new QLabel(this);
+    m_gainLabel->setMinimumWidth(80);
+    auto* mLabel = new QLabel(tr("Amplifier &m"), this);
+    mLabel->setBuddy(m_mSpin);
+    const QString mTip = tr("Target mean brightness of the amplified photo (Lamba & Mitra, Eq. 5). "
+                            "The gain it yields is shown on the right.");
+    m_mSlider->setToolTip(mTip);
+    m_mSpin->setToolTip(mTip);
+    m_gainLabel->setToolTip(tr("Amplification gain used for the preview"));
+
+    m_ratioToggle = new QCheckBox(tr("&Exposure ratio"), this);
+    m_ratioToggle->setToolTip(tr("Type the gain yourself (e.g. 100 for a 1/100 s frame of a 1 s scene) "
+                                 "instead of estimating it from m"));
+    m_ratioSpin = new QDoubleSpinBox(this);
+    m_ratioSpin->setRange(1.0, 300.0);
+    m_ratioSpin->setDecimals(1);
+    m_ratioSpin->setPrefix(QStringLiteral("×"));
+
+    m_gammaSlider = makeSlider(static_cast<int>(core::Gamma::kMin * kGammaSteps),
+                               static_cast<int>(core::Gamma::kMax * kGammaSteps), this);
+    m_gammaSpin = new QDoubleSpinBox(this);
+    m_gammaSpin->setRange(core::Gamma::kMin, core::Gamma::kMax);
+    m_gammaSpin->setSingleStep(0.05);
+    m_gammaSpin->setDecimals(2);
+    auto* gammaLabel = new QLabel(tr("&Gamma"), this);
+    gammaLabel->setBuddy(m_gammaSpin);
+    const QString gammaTip = tr("Output gamma: 2.2 shows each method's result as made; higher lifts the shadows");
+    m_gammaSlider->setToolTip(gammaTip);
+    m_gammaSpin->setToolTip(gammaTip);
+
+    grid->addWidget(mLabel, 0, 0);
+    grid->addWidget(m_mSlider, 0, 1);
+    grid->addWidget(m_mSpin, 0, 2);
+    grid->addWidget(m_gainLabel, 0, 3);
+    grid->addWidget(m_ratioToggle, 1, 0);
+    grid->addWidget(m_ratioSpin, 1, 2);
+    grid->addWidget(gammaLabel, 2, 0);
+    grid->addWidget(m_gammaSlider, 2, 1);
+    grid->addWidget(m_gammaSpin, 2, 2);
+    grid->setColumnStretch(1, 1);
+
+    connect(m_mSlider, &QSlider::valueChanged, this, [this](int v) {
+        if (m_updating)
+            return;
+        m_updating = true;
+        m_mSpin->setValue(v / static_cast<double>(kMSteps));
+        m_updating = false;
+        emit edited(ParamCommand::Field::Amplifier);
+    });
+    connect(m_mSpin, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        if (m_updating)
+            return;
+        m_updating = true;
+        m_mSlider->setValue(static_cast<int>(std::lround(v * kMSteps)));
+        m_updating = false;
+        emit edited(ParamCommand::Field::Amplifier);
+    });
+    connect(m_gammaSlider, &QSlider::valueChanged, this, [this](int v) {
+        if (m_updating)
+            return;
+        m_updating = true;
+        m_gammaSpin->setValue(v / static_cast<double>(kGammaSteps));
+        m_updating = false;
+        emit edited(ParamCommand::Field::Gamma);
+    });
+    connect(m_gammaSpin, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        if (m_updating)
+            return;
+        m_updating = true;
+        m_gammaSlider->setValue(static_cast<int>(std::lround(v * kGammaSteps)));
+        m_updating = false;
+        emit edited(ParamCommand::Field::Gamma);
+    });
+    connect(m_ratioSpin, &QDoubleSpinBox::valueChanged, this, [this] {
+        if (!m_updating)
+            emit edited(ParamCommand::Field::ExposureRatio);
+    });
+    connect(m_ratioToggle, &QCheckBox::toggled, this, [this] {
+        syncEnabled();
+        if (!m_updating) {
+            emit edited(ParamCommand::Field::Mode);
+            emit gestureFinished();
+        }
+    });
+    for (QSlider* s : {m_mSlider, m_gammaSlider})
+        connect(s, &QSlider::sliderReleased, this, &SliderPanel::gestureFinished);
+    for (QDoubleSpinBox* s : {m_mSpin, m_gammaSpin, m_ratioSpin})
+        connect(s, &QDoubleSpinBox::editingFinished, this, &SliderPanel::gestureFinished);
+
+    setValues(EditorParams());
+}
+
+void SliderPanel::setValues(const EditorParams& params)
+{
+    m_updating = true;
+    m_mSpin->setValue(params.m);
+    m_mSlider->setValue(static_cast<int>(std::lround(params.m * kMSteps)));
+    m_ratioToggle->setChecked(params.useExposureRatio);
+    m_ratioSpin->setValue(params.exposureRatio);
+    m_gammaSpin->setValue(params.gamma);
+    m_gammaSlider->setValue(static_cast<int>(std::lround(params.gamma * kGammaSteps)));
+    m_updating = false;
+    syncEnabled();
+}
+
+void SliderPanel::applyTo(EditorParams& params) const
+{
+    params.m = m_mSpin->value();
+    params.useExposureRatio = m_ratioToggle->isChecked();
+    params.exposureRatio = m_ratioSpin->value();
+    params.gamma = m_gammaSpin->value();
+}
+
+void SliderPanel::setEstimatedGain(double gain, bool fromAmplifier)
+{
+    m_gainLabel->setText(fromAmplifier ? tr("gain ×%1").arg(gain, 0, 'f', gain < 10 ? 2 : 1)
+                                       : tr("fixed ×%1").arg(gain, 0, 'f', 1));
+}
+
+QString SliderPanel::gainText() const
+{
+    return m_gainLabel->text();
+}
+
+void SliderPanel::syncEnabled()
+{
+    const bool ratio = m_ratioToggle->isChecked();
+    m_mSlider->setEnabled(!ratio);
+    m_mSpin->setEnabled(!ratio);
+    m_ratioSpin->setEnabled(ratio);
+}
+
+}  // namespace nocturne::ui

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QWidget>
+
+#include "ui/widgets/ParamCommand.h"
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSlider;
+
+namespace nocturne::ui {
+
+// The amplifier target m (0.05-1.0) with the gain it yields, the alternative typed exposure
+// ratio, and the output gamma (1.0-4.0); each slider paired with a spin box. Emits edited()
+// on every user change (live preview) and gestureFinished() when a drag or edit ends, which
+// closes the undo merge window.
+// Thread: GUI thread.
+class SliderPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SliderPanel(QWidget* parent = nullptr);
+
+    // Shows `params` without emitting edited().
+    void setValues(const EditorParams& params);
+    // Writes the panel's values into `params` (the method is left alone).
+    void applyTo(EditorParams& params) const;
+    void setEstimatedGain(double gain, bool fromAmplifier);
+
+    QSlider* amplifierSlider() const { return m_mSlider; }
+    QDoubleSpinBox* amplifierSpin() const { return m_mSpin; }
+    QSlider* gammaSlider() const { return m_gammaSlider; }
+    QDoubleSpinBox* gammaSpin() const { return m_gammaSpin; }
+    QCheckBox* exposureRatioToggle() const { return m_ratioToggle; }
+    QDoubleSpinBox* exposureRatioSpin() const { return m_ratioSpin; }
+    QString gainText() const;
+
+signals:
+    void edited(nocturne::ui::ParamCommand::Field field);
+    void gestureFinished();
+
+private:
+    void syncEnabled();
+
+    QSlider* m_mSlider = nullptr;
+    QDoubleSpinBox* m_mSpin = nullptr;
+    QLabel* m_gainLabel = nullptr;
+    QCheckBox* m_ratioToggle = nullptr;
+    QDoubleSpinBox* m_ratioSpin = nullptr;
+    QSlider* m_gammaSlider = nullptr;
+    QDoubleSpinBox* m_gammaSpin = nullptr;
+    bool m_updating = false;
+};
+
+}  // namespace nocturne::ui
