@@ -62,18 +62,40 @@ double median(std::vector<double> v)
 
 }  // namespace
 
-int measureLatency(std::shared_ptr<const core::EnhancerRegistry> registry, int width, int height)
+int measureLatency(std::shared_ptr<const core::EnhancerRegistry> registry, const QString& photoPath,
+                   int width, int height)
 {
     QElapsedTimer proxyTimer;
     proxyTimer.start();
-    const ui::PreviewSource source = ui::PreviewSource::fromDecoded(syntheticNight(width, height), "latency-probe");
+    ui::PreviewSource source;
+    if (photoPath.isEmpty()) {
+        source = ui::PreviewSource::fromDecoded(syntheticNight(width, height), "latency-probe");
+    } else {
+        auto loaded = ui::PreviewSource::load(photoPath);
+        if (!loaded) {
+            std::fprintf(stderr, "nocturne: %s\n", loaded.error().describe().c_str());
+            return 1;
+        }
+        source = std::move(loaded).value();
+        width = source.fullSize.width();
+        height = source.fullSize.height();
+        if (source.image->mosaic) {
+            // A half-size RAW decode reports half the sensor; the mosaic keeps the real size.
+            std::printf("RAW mosaic proxy %dx%d\n", source.image->mosaic->width(), source.image->mosaic->height());
+        }
+    }
     const double proxyMs = static_cast<double>(proxyTimer.nsecsElapsed()) / 1e6;
-    std::printf("Photo %dx%d (%.1f MP), preview proxy %dx%d (built once per photo in %.0f ms)\n", width, height,
-                width * height / 1e6, source.image->rgb.width(), source.image->rgb.height(), proxyMs);
+    std::printf("Photo %s %dx%d (%.1f MP), preview proxy %dx%d (decoded and built once per photo in %.0f ms)\n",
+                photoPath.isEmpty() ? "synthetic" : qPrintable(photoPath), width, height, width * height / 1e6,
+                source.image->rgb.width(), source.image->rgb.height(), proxyMs);
     std::printf("%-10s %16s %16s %16s\n", "method", "first render ms", "m change ms", "gamma change ms");
     ui::RenderScheduler scheduler(registry);
     scheduler.setSource(source);
     for (const auto& enhancer : registry->all()) {
+        if (auto supported = enhancer->supports(*source.image); !supported) {
+            std::printf("%-10s %s\n", enhancer->info().id.c_str(), "n/a: not applicable to this photo");
+            continue;
+        }
         core::ProcessParams params;
         params.method = enhancer->info().id;
         const double first = renderOnce(scheduler, params);

@@ -2,14 +2,18 @@
 
 #include <memory>
 
+#include <QString>
+
 #include "core/enhance/EnhancerRegistry.h"
 
 namespace nocturne::app {
 
 // Developer option --measure-latency: times a slider change to the updated preview for every
-// method of the registry on a synthetic photo (default 12 MP), through the real RenderScheduler,
-// and prints a table. Runs a local event loop; returns the process exit code.
+// method of the registry, through the real RenderScheduler, and prints a table. The photo is
+// `photoPath` when given (e.g. a 12 MP RAW made by nocturne-make-sample), else a synthetic
+// linear RGB image of width x height. Runs a local event loop; returns the process exit code.
 // Thread: GUI thread (needs a QApplication or QCoreApplication).
-int measureLatency(std::shared_ptr<const core::EnhancerRegistry> registry, int width, int height);
+int measureLatency(std::shared_ptr<const core::EnhancerRegistry> registry, const QString& photoPath,
+                   int width, int height);
 
 }  // namespace nocturne::app

@@ -9,12 +9,15 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QIcon>
+#include <QSettings>
 #include <QThread>
 
 #include "app/gui/LatencyProbe.h"
 #include "app/gui/ScreenshotDriver.h"
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
+#include "core/inference/ModelRegistry.h"
+#include "core/inference/TorchEnhancer.h"
 #include "ui/widgets/MainWindow.h"
 
 namespace {
@@ -58,9 +61,9 @@ int main(int argc, char** argv)
                                         QStringLiteral("Developer: write screenshots to <dir> and quit."),
                                         QStringLiteral("dir"));
     const QCommandLineOption latency(QStringLiteral("measure-latency"),
-                                     QStringLiteral("Developer: time slider-to-preview per method on a WxH "
-                                                    "synthetic photo (default 4000x3000) and quit."),
-                                     QStringLiteral("WxH"), QStringLiteral("4000x3000"));
+                                     QStringLiteral("Developer: time slider-to-preview per method on a photo "
+                                                    "file, or a WxH synthetic photo (default 4000x3000), and quit."),
+                                     QStringLiteral("file|WxH"), QStringLiteral("4000x3000"));
     const QCommandLineOption noSample(QStringLiteral("no-sample"), QStringLiteral("Do not open the sample on first start."));
     parser.addOption(screenshot);
     parser.addOption(latency);
@@ -68,20 +71,43 @@ int main(int argc, char** argv)
     parser.addPositionalArgument(QStringLiteral("photos"), QStringLiteral("Photos or folders to open."), QStringLiteral("[photos...]"));
     parser.process(app);
 
-    // Classical methods always; the inference library adds its networks to this registry.
+    // Classical methods always, plus every trained network the model folders hold. The engine's
+    // thread count and device are user settings (0 threads = every core, "auto" device).
     auto registry = std::make_shared<nocturne::core::EnhancerRegistry>(
         nocturne::core::EnhancerRegistry::withClassicalMethods());
-    const QString device = QStringLiteral("CPU (%1 threads)").arg(QThread::idealThreadCount());
+    const QSettings settings;
+    nocturne::core::EngineOptions engine;
+    engine.threads = settings.value(QStringLiteral("engine/threads"), 0).toInt();
+    engine.device = nocturne::core::parseComputeDevice(
+                        settings.value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString().toStdString())
+                        .value_or(nocturne::core::ComputeDevice::Auto);
+    nocturne::core::ScanOptions scan;
+    // A development build also finds the models of its source tree (searched last).
+    scan.extraFolders.emplace_back(NOCTURNE_SOURCE_MODEL_DIR);
+    const auto models = nocturne::core::ModelRegistry::scan(scan);
+    for (const auto& rejected : models.rejected())
+        std::fprintf(stderr, "nocturne: not offering %s\n", rejected.reason.describe().c_str());
+    models.registerInto(*registry, engine);
+    QString device = QStringLiteral("CPU (%1 threads)").arg(engine.threads > 0 ? engine.threads : QThread::idealThreadCount());
+    for (const auto& enhancer : registry->all()) {
+        if (const auto* network = dynamic_cast<const nocturne::core::TorchEnhancer*>(enhancer.get())) {
+            device = QString::fromStdString(network->deviceDescription());
+            break;
+        }
+    }
 
     if (parser.isSet(latency)) {
-        const QStringList wh = parser.value(latency).split(QLatin1Char('x'));
+        const QString value = parser.value(latency);
+        if (QFileInfo(value).isFile())
+            return nocturne::app::measureLatency(registry, value, 0, 0);
+        const QStringList wh = value.split(QLatin1Char('x'));
         const int w = wh.value(0).toInt();
         const int h = wh.value(1).toInt();
         if (w <= 0 || h <= 0) {
-            std::fprintf(stderr, "nocturne: --measure-latency expects WxH, e.g. 4000x3000\n");
+            std::fprintf(stderr, "nocturne: --measure-latency expects a photo or WxH, e.g. 4000x3000\n");
             return 2;
         }
-        return nocturne::app::measureLatency(registry, w, h);
+        return nocturne::app::measureLatency(registry, {}, w, h);
     }
 
     nocturne::ui::MainWindowOptions options;

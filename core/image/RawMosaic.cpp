@@ -52,4 +52,26 @@ cv::Mat RawMosaic::normalized() const
     return out;
 }
 
+RawMosaic RawMosaic::binned() const
+{
+    RawMosaic out = *this;
+    // Whole 2x2 CFA tiles only, so the pattern phase is unchanged.
+    const int rows = (data.rows / 4) * 2;
+    const int cols = (data.cols / 4) * 2;
+    out.data = cv::Mat(rows, cols, CV_16UC1);
+    for (int y = 0; y < rows; ++y) {
+        // Output row y takes input rows 2*(y - y%2) + y%2 and that + 2 (same colour).
+        const int top = 2 * (y - (y & 1)) + (y & 1);
+        const auto* r0 = data.ptr<uint16_t>(top);
+        const auto* r1 = data.ptr<uint16_t>(top + 2);
+        auto* dst = out.data.ptr<uint16_t>(y);
+        for (int x = 0; x < cols; ++x) {
+            const int left = 2 * (x - (x & 1)) + (x & 1);
+            const unsigned sum = unsigned(r0[left]) + r0[left + 2] + r1[left] + r1[left + 2];
+            dst[x] = static_cast<uint16_t>((sum + 2) / 4);
+        }
+    }
+    return out;
+}
+
 }  // namespace nocturne::core

@@ -39,6 +39,11 @@ struct RawMosaic {
 
     // (DN - black) / (white - black) per site, CV_32FC1, not clipped at 1 but clamped at 0.
     cv::Mat normalized() const;
+
+    // A half-resolution mosaic with the same CFA pattern and levels: each site is the mean of
+    // the four same-colour sites of its 4x4 block (2x2 binning per colour plane). Previews run
+    // RAW networks on this instead of the full sensor. Odd trailing rows/columns are dropped.
+    RawMosaic binned() const;
 };
 
 }  // namespace nocturne::core

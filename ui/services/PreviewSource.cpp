@@ -34,8 +34,15 @@ core::Result<PreviewSource> PreviewSource::load(const QString& path, long long m
     const QFileInfo info(path);
     const std::string key = path.toStdString() + "|" + std::to_string(info.lastModified().toMSecsSinceEpoch())
         + "|" + std::to_string(info.size());
-    const int fullW = decoded->meta.width > 0 ? decoded->meta.width : decoded->rgb.width();
-    const int fullH = decoded->meta.height > 0 ? decoded->meta.height : decoded->rgb.height();
+    int fullW = decoded->meta.width > 0 ? decoded->meta.width : decoded->rgb.width();
+    int fullH = decoded->meta.height > 0 ? decoded->meta.height : decoded->rgb.height();
+    if (decoded->mosaic) {
+        // A half-size RAW decode reports the halved render; the mosaic has the sensor's size
+        // (unrotated: orientations 5-8 swap width and height).
+        const bool swapped = decoded->meta.orientation >= 5;
+        fullW = swapped ? decoded->mosaic->height() : decoded->mosaic->width();
+        fullH = swapped ? decoded->mosaic->width() : decoded->mosaic->height();
+    }
     PreviewSource source = fromDecoded(std::move(decoded).value(), key, maxPixels);
     source.path = path;
     source.fullSize = QSize(fullW, fullH);
@@ -59,6 +66,13 @@ PreviewSource PreviewSource::fromDecoded(core::DecodedImage image, const std::st
         // The proxy is a different image from the decoder's: the cache must not confuse them.
         image.halfSize = true;
         proxyTag = std::to_string(size.width) + "x" + std::to_string(size.height);
+    }
+    // RAW networks would otherwise preview on the full sensor (seconds per slider move): bin the
+    // mosaic while it stays at least as wide as the RGB proxy; the engine fits its output to it.
+    if (image.mosaic) {
+        while (image.mosaic->width() / 2 >= image.rgb.width() && image.mosaic->height() / 2 >= image.rgb.height())
+            image.mosaic = image.mosaic->binned();
+        proxyTag += "|mosaic " + std::to_string(image.mosaic->width());
     }
     source.key = key.empty() ? std::string() : key + "|" + proxyTag;
     source.image = std::make_shared<const core::DecodedImage>(std::move(image));

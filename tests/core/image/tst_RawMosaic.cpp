@@ -14,6 +14,8 @@ private slots:
     void colourAtSite();
     void normalisesPerColourBlackLevel();
     void clampsBelowBlackAndKeepsAboveWhite();
+    void binningAveragesSameColourSites_data();
+    void binningAveragesSameColourSites();
 };
 
 void tst_RawMosaic::colourAtSite_data()
@@ -71,6 +73,43 @@ void tst_RawMosaic::clampsBelowBlackAndKeepsAboveWhite()
     const cv::Mat n = m.normalized();
     QCOMPARE(n.at<float>(0, 0), 0.0f);             // read noise below black is not negative light
     QVERIFY(n.at<float>(0, 1) > 1.0f);            // not clipped: the caller decides
+}
+
+void tst_RawMosaic::binningAveragesSameColourSites_data()
+{
+    QTest::addColumn<CfaPattern>("pattern");
+    QTest::newRow("RGGB") << CfaPattern::RGGB;
+    QTest::newRow("GBRG") << CfaPattern::GBRG;
+}
+
+void tst_RawMosaic::binningAveragesSameColourSites()
+{
+    QFETCH(CfaPattern, pattern);
+    // Each site holds 1000 * (colour + 1) + its row*10 + col: binning must mix same-colour
+    // sites only, so the colour part survives exactly.
+    RawMosaic m;
+    m.pattern = pattern;
+    m.blackLevel = {64, 64, 64, 64};
+    m.whiteLevel = 4095;
+    m.data = cv::Mat(10, 9, CV_16UC1);   // odd trailing row pair / column dropped
+    for (int y = 0; y < m.data.rows; ++y)
+        for (int x = 0; x < m.data.cols; ++x)
+            m.data.at<uint16_t>(y, x) = uint16_t(1000 * (int(cfaColorAt(pattern, y, x)) + 1) + y * 10 + x);
+    const RawMosaic b = m.binned();
+    QCOMPARE(b.width(), 4);
+    QCOMPARE(b.height(), 4);
+    QVERIFY(b.pattern == pattern);
+    QCOMPARE(b.whiteLevel, m.whiteLevel);
+    for (int y = 0; y < b.height(); ++y) {
+        for (int x = 0; x < b.width(); ++x) {
+            const int colour = int(cfaColorAt(pattern, y, x));
+            const int top = 2 * (y - (y & 1)) + (y & 1);
+            const int left = 2 * (x - (x & 1)) + (x & 1);
+            // Mean of rows top, top+2 and columns left, left+2: position part is (top+1)*10 + left+1.
+            const int expected = 1000 * (colour + 1) + (top + 1) * 10 + (left + 1);
+            QCOMPARE(int(b.data.at<uint16_t>(y, x)), expected);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_RawMosaic)
