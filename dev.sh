@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Nocturne's developer entry point. On a fresh Debian bookworm machine:
-#   ./dev.sh run    build, then enhance the bundled dark sample (the editor, once it exists,
-#                   opens it when a display is available)
+#   ./dev.sh run    build, then open the bundled dark sample in the editor (with no display,
+#                   the CLI enhances it and prints where it wrote the result)
 #   ./dev.sh test   build, then run every test (C++ Qt Test suites and the Python model tests)
 #   ./dev.sh bench  build, then run the benchmarks
 #   ./dev.sh deps   only install the Debian packages the build needs
+#   ./dev.sh install-test   build the .deb and test it in a fresh Debian root (slow; root)
 # Each command installs missing packages first (apt-get; sudo when not root).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,8 +32,9 @@ case "${1:-}" in
         ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "$jobs" -LE slow
         ;;
     bench) build; "$build_dir/tests/bench/nocturne-bench" "${@:2}" ;;
+    install-test) build; packaging/linux/install-test.sh "$build_dir" ;;
     *)
-        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac
