@@ -34,7 +34,7 @@ case "${1:-}" in
     bench) build; "$build_dir/tests/bench/nocturne-bench" "${@:2}" ;;
     install-test) build; packaging/linux/install-test.sh "$build_dir" ;;
     *)
-        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac
