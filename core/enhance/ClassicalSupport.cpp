@@ -104,11 +104,17 @@ Error cancelled(const EnhancerInfo& info, const EnhanceInput& input)
                      input.source.meta.sourcePath);
 }
 
-Result<EnhanceOutput> guarded(const EnhancerInfo& info, const EnhanceInput& input,
-                              const std::function<Result<EnhanceOutput>()>& body)
+Result<EnhanceOutput> amplifyThen(const EnhancerInfo& info, const EnhanceInput& input, const RunContext& ctx,
+                                  const std::function<Result<EnhanceOutput>(ImageBuffer amplified)>& body)
 {
     try {
-        return body();
+        if (ctx.stopRequested())
+            return cancelled(info, input);
+        ctx.progress(0.0, "amplify");
+        Result<ImageBuffer> amplified = amplifiedLinear(input, info);
+        if (!amplified)
+            return amplified.error();
+        return body(std::move(amplified).value());
     } catch (const std::bad_alloc&) {
         return makeError(ErrorCode::OutOfMemory,
                          info.displayName + " ran out of memory. Close other images or work on a "

@@ -32,8 +32,10 @@ ImageBuffer remapLuminance(const ImageBuffer& linear, const cv::Mat& displayY,
 // The Cancelled error every enhancer returns when the stop flag is seen.
 Error cancelled(const EnhancerInfo& info, const EnhanceInput& input);
 
-// Runs `body`, turning OpenCV and allocation failures into errors (no exception leaves core).
-Result<EnhanceOutput> guarded(const EnhancerInfo& info, const EnhanceInput& input,
-                              const std::function<Result<EnhanceOutput>()>& body);
+// The shared prologue of every classical enhancer: stops if asked, amplifies the source
+// (amplifiedLinear), then runs `body` on the amplified linear image. OpenCV and allocation
+// failures anywhere inside become errors (no exception leaves core).
+Result<EnhanceOutput> amplifyThen(const EnhancerInfo& info, const EnhanceInput& input, const RunContext& ctx,
+                                  const std::function<Result<EnhanceOutput>(ImageBuffer amplified)>& body);
 
 }  // namespace nocturne::core::classical

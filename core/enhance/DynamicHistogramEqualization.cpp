@@ -205,18 +205,12 @@ DynamicHistogramEqualization::mapping(const Histogram& histogram, const DheSetti
 Result<EnhanceOutput> DynamicHistogramEqualization::enhance(const EnhanceInput& input,
                                                             const RunContext& ctx) const
 {
-    return classical::guarded(m_info, input, [&]() -> Result<EnhanceOutput> {
-        if (ctx.stopRequested())
-            return classical::cancelled(m_info, input);
-        ctx.progress(0.0, "amplify");
-        Result<ImageBuffer> amplified = classical::amplifiedLinear(input, m_info);
-        if (!amplified)
-            return amplified.error();
+    return classical::amplifyThen(m_info, input, ctx, [&](ImageBuffer amplified) -> Result<EnhanceOutput> {
 
         if (ctx.stopRequested())
             return classical::cancelled(m_info, input);
         ctx.progress(0.2, "histogram");
-        const cv::Mat displayY = classical::displayLuminance(amplified.value());
+        const cv::Mat displayY = classical::displayLuminance(amplified);
         const std::vector<double> counts = classical::levelHistogram(displayY, kLevels);
         Histogram hist{};
         std::copy(counts.begin(), counts.end(), hist.begin());
@@ -225,7 +219,7 @@ Result<EnhanceOutput> DynamicHistogramEqualization::enhance(const EnhanceInput& 
         if (ctx.stopRequested())
             return classical::cancelled(m_info, input);
         ctx.progress(0.5, "equalise");
-        ImageBuffer out = classical::remapLuminance(amplified.value(), displayY,
+        ImageBuffer out = classical::remapLuminance(amplified, displayY,
                                                     std::vector<float>(table.begin(), table.end()));
         ctx.progress(1.0, "equalise");
         return EnhanceOutput{std::move(out), cv::Mat()};

@@ -47,24 +47,18 @@ std::vector<float> HistogramEqualization::mapping(const std::vector<double>& his
 Result<EnhanceOutput> HistogramEqualization::enhance(const EnhanceInput& input,
                                                      const RunContext& ctx) const
 {
-    return classical::guarded(m_info, input, [&]() -> Result<EnhanceOutput> {
-        if (ctx.stopRequested())
-            return classical::cancelled(m_info, input);
-        ctx.progress(0.0, "amplify");
-        Result<ImageBuffer> amplified = classical::amplifiedLinear(input, m_info);
-        if (!amplified)
-            return amplified.error();
+    return classical::amplifyThen(m_info, input, ctx, [&](ImageBuffer amplified) -> Result<EnhanceOutput> {
 
         if (ctx.stopRequested())
             return classical::cancelled(m_info, input);
         ctx.progress(0.2, "histogram");
-        const cv::Mat displayY = classical::displayLuminance(amplified.value());
+        const cv::Mat displayY = classical::displayLuminance(amplified);
         const std::vector<float> table = mapping(classical::levelHistogram(displayY, kLevels));
 
         if (ctx.stopRequested())
             return classical::cancelled(m_info, input);
         ctx.progress(0.5, "equalise");
-        ImageBuffer out = classical::remapLuminance(amplified.value(), displayY, table);
+        ImageBuffer out = classical::remapLuminance(amplified, displayY, table);
         ctx.progress(1.0, "equalise");
         return EnhanceOutput{std::move(out), cv::Mat()};
     });

@@ -16,15 +16,9 @@ PassthroughEnhancer::PassthroughEnhancer()
 Result<EnhanceOutput> PassthroughEnhancer::enhance(const EnhanceInput& input,
                                                    const RunContext& ctx) const
 {
-    return classical::guarded(m_info, input, [&]() -> Result<EnhanceOutput> {
-        if (ctx.stopRequested())
-            return classical::cancelled(m_info, input);
-        ctx.progress(0.0, "amplify");
-        Result<ImageBuffer> amplified = classical::amplifiedLinear(input, m_info);
-        if (!amplified)
-            return amplified.error();
+    return classical::amplifyThen(m_info, input, ctx, [&](ImageBuffer amplified) -> Result<EnhanceOutput> {
         ctx.progress(1.0, "amplify");
-        return EnhanceOutput{std::move(amplified).value(), cv::Mat()};
+        return EnhanceOutput{std::move(amplified), cv::Mat()};
     });
 }
 

@@ -87,16 +87,10 @@ cv::Mat Retinex::surround(const cv::Mat& image, double sigma)
 
 Result<EnhanceOutput> Retinex::enhance(const EnhanceInput& input, const RunContext& ctx) const
 {
-    return classical::guarded(m_info, input, [&]() -> Result<EnhanceOutput> {
-        if (ctx.stopRequested())
-            return classical::cancelled(m_info, input);
-        ctx.progress(0.0, "amplify");
-        Result<ImageBuffer> amplified = classical::amplifiedLinear(input, m_info);
-        if (!amplified)
-            return amplified.error();
+    return classical::amplifyThen(m_info, input, ctx, [&](ImageBuffer amplified) -> Result<EnhanceOutput> {
 
         // I in the 8-bit-like scale, +1 so every logarithm is finite.
-        cv::Mat intensity = Gamma::encode(amplified.value(), Gamma::kReference).mat();
+        cv::Mat intensity = Gamma::encode(amplified, Gamma::kReference).mat();
         amplified = ImageBuffer();   // release: full frames are large
         intensity.convertTo(intensity, CV_32F, 255.0, 1.0);
 

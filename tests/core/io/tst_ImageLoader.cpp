@@ -12,17 +12,10 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/io/ImageLoader.h"
+#include "tests/support/CoreTestPrinters.h"
 #include "tests/support/DngWriter.h"
 #include "tests/support/ImageFixtures.h"
 
-// Readable QCOMPARE output (core enums with a core toString() are compared as text).
-namespace QTest {
-template <>
-inline char* toString(const nocturne::core::ColorEncoding& value)
-{
-    return qstrdup(value == nocturne::core::ColorEncoding::Linear ? "Linear" : "Display");
-}
-}  // namespace QTest
 
 using namespace nocturne;
 using core::ErrorCode;

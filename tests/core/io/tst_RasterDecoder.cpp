@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include "tests/support/CoreTestPrinters.h"
+
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -11,14 +13,6 @@
 #include "core/io/RasterDecoder.h"
 #include "tests/support/ImageFixtures.h"
 
-// Readable QCOMPARE output (core enums with a core toString() are compared as text).
-namespace QTest {
-template <>
-inline char* toString(const nocturne::core::ColorEncoding& value)
-{
-    return qstrdup(value == nocturne::core::ColorEncoding::Linear ? "Linear" : "Display");
-}
-}  // namespace QTest
 
 using namespace nocturne;
 using core::ErrorCode;
