@@ -13,6 +13,8 @@ private slots:
     void coalescesBurstsAndKeepsTheLatest();
     void gammaOnlyChangesDoNotRerunTheEnhancer();
     void methodSwitchRunsTheOtherMethod();
+    void dragShowsInterimResults();
+    void methodSwitchCancelsTheRunningJob();
     void networkMethodsRunOnTheInferenceThread();
     void failuresArriveAsErrors();
     void newSourceDropsOldResults();
@@ -87,10 +89,17 @@ void tst_RenderScheduler::coalescesBurstsAndKeepsTheLatest()
         last = scheduler.requestRender(params);
     }
     QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
-    QCOMPARE(finished.count(), 1);
     QVERIFY2(scheduler.startedJobCount() <= 3, qPrintable(QString::number(scheduler.startedJobCount())));
     QVERIFY(f.slow->calls() <= 3);
-    const auto out = finished.at(0).at(1).value<ui::RenderOutput>();
+    // The job that was running when the burst came is shown as an interim preview; the newest
+    // request is always delivered, last; results never go backwards.
+    QVERIFY(finished.count() >= 1 && finished.count() <= scheduler.startedJobCount());
+    quint64 previous = 0;
+    for (const auto& args : finished) {
+        QVERIFY(args.at(0).toULongLong() > previous);
+        previous = args.at(0).toULongLong();
+    }
+    const auto out = finished.last().at(1).value<ui::RenderOutput>();
     QCOMPARE(out.requestId, last);
     QCOMPARE(out.gain, 51.0);
     QCOMPARE(*out.params.exposureRatio, 51.0);
@@ -142,6 +151,45 @@ void tst_RenderScheduler::methodSwitchRunsTheOtherMethod()
     QCOMPARE(he.params.method, std::string("he"));
     QVERIFY(he.display != counted);
     QCOMPARE(f.counting->calls(), 1);
+}
+
+void tst_RenderScheduler::dragShowsInterimResults()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "slow";
+    params.exposureRatio = 2.0;
+    const quint64 first = scheduler.requestRender(params);
+    params.exposureRatio = 3.0;   // arrives while the first still runs
+    const quint64 second = scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
+    // The running job was not thrown away: both pictures were shown, in order.
+    QCOMPARE(finished.count(), 2);
+    QCOMPARE(finished.at(0).at(0).toULongLong(), first);
+    QCOMPARE(finished.at(1).at(0).toULongLong(), second);
+    QVERIFY(finished.at(0).at(1).value<ui::RenderOutput>().ok());
+    QCOMPARE(finished.at(1).at(1).value<ui::RenderOutput>().gain, 3.0);
+}
+
+void tst_RenderScheduler::methodSwitchCancelsTheRunningJob()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "slow";
+    params.exposureRatio = 2.0;
+    scheduler.requestRender(params);
+    QVERIFY(scheduler.isBusy());   // the 30 ms job is under way on the pool
+    params.method = "count";
+    const quint64 wanted = scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
+    QCOMPARE(finished.count(), 1);   // the slow method's result was never shown
+    QCOMPARE(finished.at(0).at(0).toULongLong(), wanted);
 }
 
 void tst_RenderScheduler::networkMethodsRunOnTheInferenceThread()

@@ -48,7 +48,8 @@ bool RenderScheduler::isNetworkMethod(const std::string& methodId) const
 void RenderScheduler::setSource(const PreviewSource& source)
 {
     cancelAll();
-    ++m_nextId;   // whatever still runs belongs to the old image: its id is stale now
+    // Whatever still runs belongs to the old image: its result must never be shown.
+    m_firstIdOfSource = ++m_nextId;
     m_source = source;
 }
 
@@ -59,7 +60,10 @@ quint64 RenderScheduler::requestRender(const core::ProcessParams& params)
     const Pending request{++m_nextId, params};
     m_requestedAt.insert(request.id, m_clock.nsecsElapsed());
     if (m_running) {
-        m_running->ctx.requestStop();   // stale now: let it stop at its next check
+        // Same method: let it finish and show it as an interim preview (a drag keeps moving
+        // the picture). Another method: its result is of no use, stop it at its next check.
+        if (m_running->method != params.method)
+            m_running->ctx.requestStop();
         if (m_pending)
             m_requestedAt.remove(m_pending->id);
         m_pending = request;
@@ -84,7 +88,7 @@ void RenderScheduler::start(const Pending& request)
     auto progress = std::make_shared<std::atomic<double>>(0.0);
     const core::RunContext ctx([progress](double fraction, std::string_view) { progress->store(fraction); });
     RenderJob job{request.id, m_source, request.params, ctx};
-    m_running = Running{request.id, ctx, progress};
+    m_running = Running{request.id, request.params.method, ctx, progress};
     m_progressTimer.start();
     ++m_started;
     emit renderStarted(request.id);
@@ -108,18 +112,22 @@ void RenderScheduler::onJobFinished(RenderOutput output)
 {
     m_running.reset();
     const auto requestedAt = m_requestedAt.take(output.requestId);
+    const bool deliverable = !output.cancelled && output.requestId > m_firstIdOfSource;
+    output.latencyMs = static_cast<double>(m_clock.nsecsElapsed() - requestedAt) / 1e6;
     if (m_pending) {
         const Pending next = *m_pending;
         m_pending.reset();
-        start(next);
-        return;   // `output` is stale: a newer request exists
+        start(next);   // first, so the worker is busy again while the interim result is shown
+        // An interim picture of a method the user has just switched away from would flash the
+        // wrong result; only same-method ones show progress.
+        if (deliverable && output.params.method == next.params.method)
+            emit renderFinished(output.requestId, output);
+        return;
     }
     m_progressTimer.stop();
     emit busyChanged(false);
-    if (output.cancelled || output.requestId != m_nextId)
-        return;
-    output.latencyMs = static_cast<double>(m_clock.nsecsElapsed() - requestedAt) / 1e6;
-    emit renderFinished(output.requestId, output);
+    if (deliverable && output.requestId == m_nextId)
+        emit renderFinished(output.requestId, output);
 }
 
 }  // namespace nocturne::ui

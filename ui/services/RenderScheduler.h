@@ -19,12 +19,16 @@ namespace nocturne::ui {
 
 class InferenceWorker;
 
-// Turns a stream of parameter changes into as few preview renders as possible: the latest
-// request wins, a running job that became stale is cancelled (RunContext::requestStop) and its
-// result dropped; at most one job runs at a time. Classical methods run through QtConcurrent
-// on a dedicated one-thread pool; networks (any enhancer not consuming linear RGB) on an
-// InferenceWorker with its own QThread. Each path keeps one Pipeline for the lifetime of the
-// scheduler, keyed by PreviewSource::key, so a gamma-only change re-runs only the gamma stage.
+// Turns a stream of parameter changes into as few preview renders as possible while a slider
+// moves: at most one job runs and at most one request waits (the latest; older waiting ones are
+// dropped). A running job is left to finish when only parameters changed, and its result is
+// shown as an interim preview before the latest request runs, so a drag updates the picture
+// continuously instead of only when the slider pauses. A method switch or a new image cancels
+// the running job (RunContext::requestStop): its result would be of no use. Classical methods
+// run through QtConcurrent on a dedicated one-thread pool; networks (any enhancer not consuming
+// linear RGB) on an InferenceWorker with its own QThread. Each path keeps one Pipeline for the
+// lifetime of the scheduler, keyed by PreviewSource::key, so a gamma-only change re-runs only
+// the gamma stage.
 // Thread: GUI thread (create, call and destroy it there); signals are delivered there.
 class RenderScheduler : public QObject {
     Q_OBJECT
@@ -53,7 +57,8 @@ public slots:
 
 signals:
     void renderStarted(quint64 requestId);
-    // Only for the newest request; stale and cancelled results never arrive here.
+    // Results in increasing request order: interim ones while newer requests wait, and always
+    // the newest request last. Cancelled results and results for a replaced image never arrive.
     void renderFinished(quint64 requestId, const nocturne::ui::RenderOutput& output);
     void busyChanged(bool busy);
     // Progress of the running job in [0,1] (polled every 100 ms; slow methods only).
@@ -62,6 +67,7 @@ signals:
 private:
     struct Running {
         quint64 id = 0;
+        std::string method;
         core::RunContext ctx;
         std::shared_ptr<std::atomic<double>> progress;   // written by the job, read here
     };
@@ -86,6 +92,7 @@ private:
     QElapsedTimer m_clock;
     QTimer m_progressTimer;
     quint64 m_nextId = 0;
+    quint64 m_firstIdOfSource = 0;   // requests for the current image have larger ids
     int m_started = 0;
 };
 
