@@ -1,0 +1,91 @@
+"""Training configs (models/training/configs/<id>.json): one JSON object per network.
+
+Keys (defaults in DEFAULTS): network, model_kwargs, loss, optimiser {lr, betas},
+schedule {kind: constant|cosine|step, min_lr, milestones, gamma}, crop, batch, steps,
+data {modes: {mode: share}, split, pair_kwargs}, validation {every, count, crop, modes},
+checkpoint_every, seed, threads, max_wall_s (stop early, recorded in the summary),
+gan {d_lr, adv_start, gp_weight, spectral_norm, weights} for ba-gan.
+"""
+import copy
+import json
+
+from nocturne_models import registry
+
+DEFAULTS = {
+    "model_kwargs": {},
+    "optimiser": {"lr": 1e-4, "betas": [0.9, 0.999]},
+    "schedule": {"kind": "constant"},
+    "crop": 256,
+    "batch": 4,
+    "steps": 1000,
+    "data": {"modes": {"raw": 1.0}, "split": "train", "pair_kwargs": {}},
+    "validation": {"every": 100, "count": 8, "crop": 256},
+    "checkpoint_every": 100,
+    "log_every": 1,
+    "seed": 0,
+    "threads": 2,
+    "max_wall_s": 0,
+}
+
+LOSSES = ("lamba", "gia", "l1", "neid", "ba-gan")
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in extra.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k != "modes":
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def load_config(path_or_dict) -> dict:
+    """Read and validate a config; raises ValueError naming the file and the bad key."""
+    if isinstance(path_or_dict, dict):
+        raw, where = path_or_dict, "<dict>"
+    else:
+        where = str(path_or_dict)
+        with open(where, encoding="utf-8") as f:
+            raw = json.load(f)
+    cfg = _merge(DEFAULTS, raw)
+    if "network" not in cfg:
+        raise ValueError(f"{where}: 'network' is required (one of {sorted(registry.NETWORKS)})")
+    registry.spec(cfg["network"])
+    if cfg.get("loss") not in LOSSES:
+        raise ValueError(f"{where}: 'loss' must be one of {LOSSES}, got {cfg.get('loss')!r}")
+    if cfg["batch"] < 1 or cfg["steps"] < 1:
+        raise ValueError(f"{where}: 'batch' and 'steps' must be positive")
+    shares = cfg["data"]["modes"]
+    if not shares or any(s < 0 for s in shares.values()) or sum(shares.values()) <= 0:
+        raise ValueError(f"{where}: data.modes needs positive shares, got {shares}")
+    cfg["source"] = where
+    return cfg
+
+
+def learning_rate(cfg: dict, step: int, progress: float = None) -> float:
+    """lr for 0-based `step` of cfg['steps']. `progress` in [0, 1] overrides step/steps for
+    the cosine decay (schedule.by_wall: the run's fraction of max_wall_s, whichever is further,
+    so a run stopped by its time cap still ends at min_lr)."""
+    import math
+    base = float(cfg["optimiser"]["lr"])
+    sch = cfg["schedule"]
+    kind = sch.get("kind", "constant")
+    if kind == "constant":
+        return base
+    if kind == "cosine":
+        lo = float(sch.get("min_lr", 0.0))
+        warm = int(sch.get("warmup", 0))
+        if step < warm:
+            return base * (step + 1) / warm
+        t = min(1.0, (step - warm) / max(1, cfg["steps"] - warm))
+        if progress is not None:
+            t = min(1.0, max(t, progress))
+        return lo + 0.5 * (base - lo) * (1.0 + math.cos(math.pi * t))
+    if kind == "step":
+        lr = base
+        for m in sch.get("milestones", []):
+            if step >= m:
+                lr *= float(sch.get("gamma", 0.1))
+        return lr
+    raise ValueError(f"unknown schedule kind {kind!r}: use constant, cosine or step")

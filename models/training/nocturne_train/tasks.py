@@ -1,0 +1,183 @@
+"""Per-network training steps. A Task turns a batch of SyntheticPairs items into the network's
+input, runs one optimisation step and predicts on validation items.
+
+RAW nets (lamba-mitra, gia-net, sid-unet) get input·ratio (GT exposure ratio, as the papers):
+the full mosaic unclipped for Lamba, SID-packed and clipped to 1 for SID/GIA. sRGB nets get the
+8-bit dark render (mode 'camera') and/or the BA-GAN recipe input (mode 'ba-gan').
+"""
+from typing import Dict, List, Tuple
+
+import torch
+import torch.nn.functional as F
+
+from nocturne_data.unprocess import pack_sid
+from nocturne_models import BADiscriminator, build
+from nocturne_models.losses import (BAGANGeneratorLoss, NEIDLoss, discriminator_loss,
+                                    gia_loss, gradient_penalty, lamba_loss)
+from nocturne_models.msssim import ssim
+from nocturne_models.vgg import VGG19Features
+
+
+def stack(items: List[dict], key: str) -> torch.Tensor:
+    return torch.stack([it[key] for it in items])
+
+
+def srgb_to_linear(x: torch.Tensor) -> torch.Tensor:
+    """The exact sRGB EOTF, as core/io/RasterDecoder applies it to 8/16-bit files."""
+    return torch.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
+
+
+def engine_srgb(x: torch.Tensor) -> torch.Tensor:
+    """What the C++ engine feeds an `srgb` network for a display-encoded file at gain 1: the
+    decoder linearises with the sRGB curve, the engine re-encodes with the pure 2.2 power
+    (NetworkInput::prepareSrgb). The two curves differ in the shadows (an 8-bit value of 10
+    reaches the net as 18), so sRGB nets train on exactly that to match deployment."""
+    return srgb_to_linear(x.clamp(0, 1)).clamp_min(0) ** (1.0 / 2.2)
+
+
+def psnr(pred: torch.Tensor, target: torch.Tensor) -> float:
+    mse = float(F.mse_loss(pred.clamp(0, 1), target))
+    return float("inf") if mse == 0 else 10.0 * torch.log10(torch.tensor(1.0 / mse)).item()
+
+
+class Task:
+    """Generator-only task: loss(model(input), target)."""
+
+    def __init__(self, cfg: dict):
+        self.cfg = cfg
+        self.net_id = cfg["network"]
+        self.model = build(self.net_id, **cfg["model_kwargs"])
+        opt = cfg["optimiser"]
+        self.optimisers = {"g": torch.optim.Adam(self.model.parameters(), lr=opt["lr"],
+                                                 betas=tuple(opt["betas"]))}
+        self.loss_name = cfg["loss"]
+        self.neid_loss = NEIDLoss(**cfg.get("loss_kwargs", {})) if self.loss_name == "neid" else None
+
+    # -------------------------------------------------------------- input conventions
+    def net_input(self, items: List[dict]) -> torch.Tensor:
+        x = stack(items, "input")
+        if "ratio" in items[0] and x.shape[1] == 1:  # RAW mosaic
+            x = x * stack(items, "ratio")[:, None, None, None]
+            if self.net_id in ("sid-unet", "gia-net"):
+                x = pack_sid(x.clamp_max(1.0), "RGGB")
+            return x
+        if self.cfg.get("input_transform") == "engine_srgb":
+            x = engine_srgb(x)
+        if self.net_id == "neid":
+            h, w = x.shape[-2:]
+            return F.interpolate(x, size=(h // 2, w // 2), mode="bicubic",
+                                 align_corners=False).clamp(0, 1)
+        return x
+
+    def forward_image(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.model(x)
+        return out[0] if isinstance(out, tuple) else out
+
+    def compute_loss(self, items: List[dict]) -> Tuple[torch.Tensor, Dict[str, float]]:
+        x = self.net_input(items)
+        y = stack(items, "target")
+        if self.loss_name == "neid":
+            le, dr = self.model(x)
+            dr_target = stack(items, "input")  # DR = super-resolve the dark input (§4)
+            if self.cfg.get("input_transform") == "engine_srgb":
+                dr_target = engine_srgb(dr_target)
+            total, parts = self.neid_loss(le, y, dr, dr_target)
+            return total, {k: float(v) for k, v in parts.items()}
+        pred = self.forward_image(x)
+        if self.loss_name == "lamba":
+            return lamba_loss(pred, y), {}
+        if self.loss_name == "gia":
+            return gia_loss(pred, y), {}
+        return F.l1_loss(pred, y), {}
+
+    def train_step(self, items: List[dict], lr: float) -> Dict[str, float]:
+        self.model.train()
+        for opt in self.optimisers.values():
+            for g in opt.param_groups:
+                g["lr"] = lr
+        total, parts = self.compute_loss(items)
+        opt = self.optimisers["g"]
+        opt.zero_grad()
+        total.backward()
+        opt.step()
+        out = {"loss": float(total)}
+        out.update(parts)
+        return out
+
+    @torch.no_grad()
+    def predict(self, items: List[dict]) -> torch.Tensor:
+        self.model.eval()
+        return self.forward_image(self.net_input(items)).clamp(0, 1)
+
+    @torch.no_grad()
+    def validate(self, items: List[dict]) -> Dict[str, float]:
+        """Mean PSNR / SSIM (torch SSIM, Gaussian 11x11, per channel) over the items."""
+        p, s = [], []
+        for it in items:
+            pred = self.predict([it])
+            y = it["target"][None]
+            p.append(psnr(pred, y))
+            s.append(float(ssim(pred, y)))
+        return {"psnr": sum(p) / len(p), "ssim": sum(s) / len(s)}
+
+    # -------------------------------------------------------------- checkpoint state
+    def extra_modules(self) -> Dict[str, torch.nn.Module]:
+        return {}
+
+
+class BAGANTask(Task):
+    """Generator + DPED discriminator (spectral norm + gradient penalty, as the paper) with
+    the five generator losses. Adversarial terms start after `gan.adv_start` steps: a
+    discriminator fed by an untrained generator only adds noise to a short run."""
+
+    def __init__(self, cfg: dict):
+        super().__init__(cfg)
+        gan = cfg.get("gan", {})
+        self.disc = BADiscriminator(spectral_norm=bool(gan.get("spectral_norm", True)))
+        self.optimisers["d"] = torch.optim.Adam(self.disc.parameters(),
+                                                lr=float(gan.get("d_lr", 1e-4)),
+                                                betas=tuple(cfg["optimiser"]["betas"]))
+        self.d_lr_ratio = float(gan.get("d_lr", 1e-4)) / float(cfg["optimiser"]["lr"])
+        self.adv_start = int(gan.get("adv_start", 0))
+        self.gp_weight = float(gan.get("gp_weight", 10.0))
+        self.gloss = BAGANGeneratorLoss(VGG19Features(), **gan.get("weights", {}))
+        self.step = 0
+
+    def train_step(self, items: List[dict], lr: float) -> Dict[str, float]:
+        self.model.train()
+        self.disc.train()
+        for g in self.optimisers["g"].param_groups:
+            g["lr"] = lr
+        for g in self.optimisers["d"].param_groups:
+            g["lr"] = lr * self.d_lr_ratio
+        x = self.net_input(items)
+        y = stack(items, "target")
+        y_hat, att = self.model(x)
+        out: Dict[str, float] = {}
+        adversarial = self.step >= self.adv_start
+        if adversarial:
+            d_loss = discriminator_loss(self.disc(y), self.disc(y_hat.detach()))
+            gp = gradient_penalty(self.disc, y, y_hat, self.gp_weight)
+            self.optimisers["d"].zero_grad()
+            (d_loss + gp).backward()
+            self.optimisers["d"].step()
+            out["d_loss"] = float(d_loss)
+            out["d_gp"] = float(gp)
+            fake_logits = self.disc(y_hat)
+        else:
+            fake_logits = None
+        total, parts = self.gloss(x, y, y_hat, att, fake_logits)
+        self.optimisers["g"].zero_grad()
+        total.backward()
+        self.optimisers["g"].step()
+        self.step += 1
+        out["loss"] = float(total)
+        out.update({f"g_{k}": float(v) for k, v in parts.items()})
+        return out
+
+    def extra_modules(self) -> Dict[str, torch.nn.Module]:
+        return {"discriminator": self.disc}
+
+
+def make_task(cfg: dict) -> Task:
+    return BAGANTask(cfg) if cfg["loss"] == "ba-gan" else Task(cfg)
