@@ -2,7 +2,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/enhance/Gamma.h"
+#include "core/image/SrgbCurve.h"
 
 namespace nocturne::core::netinput {
 
@@ -60,7 +60,9 @@ cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain)
         const cv::Mat amplified = linearRgb.mat() * gain;
         scaled = ImageBuffer(amplified);
     }
-    return Gamma::encode(scaled, Gamma::kReference).mat();
+    // The exact inverse of the decoder's sRGB linearisation: at gain 1 a JPEG reaches the
+    // network with its own values, as in training.
+    return encodeSrgb(scaled).mat();
 }
 
 cv::Mat applyOrientation(const cv::Mat& image, int orientation)

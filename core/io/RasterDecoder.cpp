@@ -1,5 +1,7 @@
 #include "core/io/RasterDecoder.h"
 
+#include "core/image/SrgbCurve.h"
+
 #include <array>
 #include <climits>
 #include <cmath>
@@ -366,9 +368,7 @@ Result<DecodedImage> decodeImpl(std::string_view bytes, const std::string& path,
 
 float RasterDecoder::srgbToLinear(float encoded)
 {
-    if (encoded <= 0.04045f)
-        return encoded / 12.92f;
-    return std::pow((encoded + 0.055f) / 1.055f, 2.4f);
+    return core::srgbToLinear(encoded);
 }
 
 Result<DecodedImage> RasterDecoder::decode(std::string_view bytes, const std::string& path,

@@ -142,7 +142,8 @@ def preprocess(kind, raw, in_scale, clip):
         packed = np.stack([x[0::2, 0::2], x[0::2, 1::2], x[1::2, 1::2], x[1::2, 0::2]])
         return packed[None]
     x = np.clip(raw * gain, 0.0, 1.0).astype(np.float32)
-    x = np.power(x, np.float32(1.0 / 2.2)).astype(np.float32)
+    # The exact sRGB curve, as the engine encodes for srgb networks.
+    x = np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.power(x, 1.0 / 2.4) - 0.055).astype(np.float32)
     if in_scale < 1.0:
         h, w, _ = x.shape
         x = x.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3), dtype=np.float32)

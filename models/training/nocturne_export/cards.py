@@ -60,12 +60,12 @@ CARDS: Dict[str, ModelCard] = {c.net_id: c for c in (
               amplifier="rgb", clip_input=True, input_range=(0.0, 1.0)),
     ModelCard("ba-gan", "Brightness-attention GAN",
               "Low-light image enhancement with a brightness-attention GAN (generator; attention map output)",
-              amplifier="rgb", clip_input=True, input_range=(0.0, 1.0),
+              amplifier="none", clip_input=True, input_range=(0.0, 1.0),
               outputs=("image", "attention")),
     ModelCard("neid", "NEID (half-resolution, x2 output)",
               "Jiang, Liu et al., Bridge the Vision Gap from Field to Command: A Deep Learning Network "
               "Enhancing Illumination and Details",
-              amplifier="rgb", clip_input=True, input_range=(0.0, 1.0), input_scale=0.5),
+              amplifier="none", clip_input=True, input_range=(0.0, 1.0), input_scale=0.5),
 )}
 
 

@@ -22,19 +22,6 @@ def stack(items: List[dict], key: str) -> torch.Tensor:
     return torch.stack([it[key] for it in items])
 
 
-def srgb_to_linear(x: torch.Tensor) -> torch.Tensor:
-    """The exact sRGB EOTF, as core/io/RasterDecoder applies it to 8/16-bit files."""
-    return torch.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
-
-
-def engine_srgb(x: torch.Tensor) -> torch.Tensor:
-    """What the C++ engine feeds an `srgb` network for a display-encoded file at gain 1: the
-    decoder linearises with the sRGB curve, the engine re-encodes with the pure 2.2 power
-    (NetworkInput::prepareSrgb). The two curves differ in the shadows (an 8-bit value of 10
-    reaches the net as 18), so sRGB nets train on exactly that to match deployment."""
-    return srgb_to_linear(x.clamp(0, 1)).clamp_min(0) ** (1.0 / 2.2)
-
-
 def psnr(pred: torch.Tensor, target: torch.Tensor) -> float:
     mse = float(F.mse_loss(pred.clamp(0, 1), target))
     return float("inf") if mse == 0 else 10.0 * torch.log10(torch.tensor(1.0 / mse)).item()
@@ -61,8 +48,6 @@ class Task:
             if self.net_id in ("sid-unet", "gia-net"):
                 x = pack_sid(x.clamp_max(1.0), "RGGB")
             return x
-        if self.cfg.get("input_transform") == "engine_srgb":
-            x = engine_srgb(x)
         if self.net_id == "neid":
             h, w = x.shape[-2:]
             return F.interpolate(x, size=(h // 2, w // 2), mode="bicubic",
@@ -79,8 +64,6 @@ class Task:
         if self.loss_name == "neid":
             le, dr = self.model(x)
             dr_target = stack(items, "input")  # DR = super-resolve the dark input (§4)
-            if self.cfg.get("input_transform") == "engine_srgb":
-                dr_target = engine_srgb(dr_target)
             total, parts = self.neid_loss(le, y, dr, dr_target)
             return total, {k: float(v) for k, v in parts.items()}
         pred = self.forward_image(x)
