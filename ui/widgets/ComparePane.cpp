@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <opencv2/imgproc.hpp>
+
 #include <QComboBox>
 #include <QFutureWatcher>
 #include <QLabel>
@@ -9,8 +11,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "core/metrics/ReferenceMetrics.h"
 #include "ui/convert/ImageConversion.h"
-#include "ui/services/ImageMetrics.h"
 #include "ui/services/RenderScheduler.h"
 #include "ui/widgets/ImageView.h"
 
@@ -150,9 +152,12 @@ void ComparePane::updateMetrics()
     });
     watcher->setFuture(QtConcurrent::run([shown, reference = m_reference] {
         const core::ImageBuffer image = fromQImage(shown);
-        const core::ImageBuffer ref = ImageMetrics::matchSize(reference, image);
-        const auto psnr = ImageMetrics::psnr(image, ref);
-        const auto ssim = ImageMetrics::ssim(image, ref);
+        // The pane shows a preview proxy; compare it with the reference at the same size.
+        cv::Mat ref = reference.mat();
+        if (ref.size() != image.mat().size())
+            cv::resize(reference.mat(), ref, image.mat().size(), 0, 0, cv::INTER_AREA);
+        const auto psnr = core::ReferenceMetrics::psnr(image.mat(), ref);
+        const auto ssim = core::ReferenceMetrics::ssim(image.mat(), ref, core::SsimChannels::Luminance);
         if (!psnr || !ssim)
             return QObject::tr("metrics unavailable");
         const QString psnrText = std::isinf(*psnr) ? QStringLiteral("∞") : QString::number(*psnr, 'f', 2);
