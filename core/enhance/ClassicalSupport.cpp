@@ -128,4 +128,24 @@ Result<EnhanceOutput> amplifyThen(const EnhancerInfo& info, const EnhanceInput& 
     }
 }
 
+Result<EnhanceOutput> equaliseLuminance(const EnhancerInfo& info, const EnhanceInput& input, const RunContext& ctx,
+                                        int levels,
+                                        const std::function<std::vector<float>(const std::vector<double>&)>& makeTable)
+{
+    return amplifyThen(info, input, ctx, [&](ImageBuffer amplified) -> Result<EnhanceOutput> {
+        if (ctx.stopRequested())
+            return cancelled(info, input);
+        ctx.progress(0.2, "histogram");
+        const cv::Mat displayY = displayLuminance(amplified);
+        const std::vector<float> table = makeTable(levelHistogram(displayY, levels));
+
+        if (ctx.stopRequested())
+            return cancelled(info, input);
+        ctx.progress(0.5, "equalise");
+        ImageBuffer out = remapLuminance(amplified, displayY, table);
+        ctx.progress(1.0, "equalise");
+        return EnhanceOutput{std::move(out), cv::Mat()};
+    });
+}
+
 }  // namespace nocturne::core::classical

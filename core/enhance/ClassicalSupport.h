@@ -38,4 +38,10 @@ Error cancelled(const EnhancerInfo& info, const EnhanceInput& input);
 Result<EnhanceOutput> amplifyThen(const EnhancerInfo& info, const EnhanceInput& input, const RunContext& ctx,
                                   const std::function<Result<EnhanceOutput>(ImageBuffer amplified)>& body);
 
+// HE and DHE: amplifyThen, a `levels`-level histogram of display luminance, `makeTable` turns it
+// into an output luminance per level, and remapLuminance applies that keeping each pixel's colour.
+Result<EnhanceOutput> equaliseLuminance(const EnhancerInfo& info, const EnhanceInput& input, const RunContext& ctx,
+                                        int levels,
+                                        const std::function<std::vector<float>(const std::vector<double>&)>& makeTable);
+
 }  // namespace nocturne::core::classical

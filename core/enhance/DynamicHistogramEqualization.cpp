@@ -205,24 +205,11 @@ DynamicHistogramEqualization::mapping(const Histogram& histogram, const DheSetti
 Result<EnhanceOutput> DynamicHistogramEqualization::enhance(const EnhanceInput& input,
                                                             const RunContext& ctx) const
 {
-    return classical::amplifyThen(m_info, input, ctx, [&](ImageBuffer amplified) -> Result<EnhanceOutput> {
-
-        if (ctx.stopRequested())
-            return classical::cancelled(m_info, input);
-        ctx.progress(0.2, "histogram");
-        const cv::Mat displayY = classical::displayLuminance(amplified);
-        const std::vector<double> counts = classical::levelHistogram(displayY, kLevels);
+    return classical::equaliseLuminance(m_info, input, ctx, kLevels, [this](const std::vector<double>& counts) {
         Histogram hist{};
         std::copy(counts.begin(), counts.end(), hist.begin());
         const std::array<float, kLevels> table = mapping(hist, m_settings);
-
-        if (ctx.stopRequested())
-            return classical::cancelled(m_info, input);
-        ctx.progress(0.5, "equalise");
-        ImageBuffer out = classical::remapLuminance(amplified, displayY,
-                                                    std::vector<float>(table.begin(), table.end()));
-        ctx.progress(1.0, "equalise");
-        return EnhanceOutput{std::move(out), cv::Mat()};
+        return std::vector<float>(table.begin(), table.end());
     });
 }
 

@@ -47,21 +47,8 @@ std::vector<float> HistogramEqualization::mapping(const std::vector<double>& his
 Result<EnhanceOutput> HistogramEqualization::enhance(const EnhanceInput& input,
                                                      const RunContext& ctx) const
 {
-    return classical::amplifyThen(m_info, input, ctx, [&](ImageBuffer amplified) -> Result<EnhanceOutput> {
-
-        if (ctx.stopRequested())
-            return classical::cancelled(m_info, input);
-        ctx.progress(0.2, "histogram");
-        const cv::Mat displayY = classical::displayLuminance(amplified);
-        const std::vector<float> table = mapping(classical::levelHistogram(displayY, kLevels));
-
-        if (ctx.stopRequested())
-            return classical::cancelled(m_info, input);
-        ctx.progress(0.5, "equalise");
-        ImageBuffer out = classical::remapLuminance(amplified, displayY, table);
-        ctx.progress(1.0, "equalise");
-        return EnhanceOutput{std::move(out), cv::Mat()};
-    });
+    return classical::equaliseLuminance(m_info, input, ctx, kLevels,
+                                        [](const std::vector<double>& histogram) { return mapping(histogram); });
 }
 
 }  // namespace nocturne::core

@@ -88,7 +88,6 @@ cv::Mat Retinex::surround(const cv::Mat& image, double sigma)
 Result<EnhanceOutput> Retinex::enhance(const EnhanceInput& input, const RunContext& ctx) const
 {
     return classical::amplifyThen(m_info, input, ctx, [&](ImageBuffer amplified) -> Result<EnhanceOutput> {
-
         // I in the 8-bit-like scale, +1 so every logarithm is finite.
         cv::Mat intensity = Gamma::encode(amplified, Gamma::kReference).mat();
         amplified = ImageBuffer();   // release: full frames are large
