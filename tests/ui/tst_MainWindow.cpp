@@ -33,6 +33,7 @@ private slots:
     void settingsPersistAcrossRestart();
     void brokenFileShowsAReadableError();
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
+    void zoomingInShowsFullResolution();
 
 private:
     std::unique_ptr<ui::MainWindow> makeWindow();
@@ -284,6 +285,28 @@ void tst_MainWindow::hoverShowsThePixelValueAndWheelZoomsAroundTheCursor()
     QVERIFY(std::abs(logicalAfter.x() - logicalBefore.x()) < 1e-6 && std::abs(logicalAfter.y() - logicalBefore.y()) < 1e-6);
     view->zoomToActualSize();
     QCOMPARE(view->zoom(), 1.0);
+}
+
+void tst_MainWindow::zoomingInShowsFullResolution()
+{
+    const QString big = m_dir.filePath("big.png");
+    QVERIFY(uitest::writeDarkPng(big, 2000, 1500, 40));   // 3 MP: more than the preview proxy
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {big}));
+    QVERIFY(window->imageView()->afterImage().width() < 2000);   // fitted: the proxy is enough
+    QSignalSpy detail(window.get(), &ui::MainWindow::detailUpdated);
+    window->imageView()->zoomToActualSize();
+    QVERIFY(detail.wait(30000));
+    QCOMPARE(window->imageView()->afterImage().size(), QSize(2000, 1500));
+
+    // A parameter change shows the fast preview first, then full resolution at the new value.
+    QSignalSpy preview(window.get(), &ui::MainWindow::previewUpdated);
+    QSlider* gamma = window->sliderPanel()->gammaSlider();
+    gamma->setValue(gamma->value() + 20);
+    QVERIFY(preview.wait(10000));
+    QVERIFY(detail.wait(30000));
+    QCOMPARE(window->imageView()->afterImage().size(), QSize(2000, 1500));
+    QCOMPARE(window->lastOutput().params.gamma, window->params().toProcessParams().gamma);
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -23,10 +23,16 @@ bool isRasterExtension(const QString& path)
 
 }  // namespace
 
+core::Result<PreviewSource> PreviewSource::loadFull(const QString& path)
+{
+    return load(path, 0);
+}
+
 core::Result<PreviewSource> PreviewSource::load(const QString& path, long long maxPixels)
 {
     core::DecodeOptions options;
-    options.halfSize = !isRasterExtension(path);
+    // maxPixels 0 means the full image: then nothing is gained from a half-size decode.
+    options.halfSize = maxPixels > 0 && !isRasterExtension(path);
     options.wantMosaic = true;
     auto decoded = core::ImageLoader::load(path.toStdString(), options);
     if (!decoded)

@@ -28,6 +28,9 @@ struct PreviewSource {
 
     // Decodes `path` for previewing (errors name the file).
     static core::Result<PreviewSource> load(const QString& path, long long maxPixels = kPreviewPixels);
+    // Decodes `path` at full resolution (no half-size RAW, no downscale, mosaic unbinned): what
+    // the view shows when zoomed in beyond what the preview proxy can show.
+    static core::Result<PreviewSource> loadFull(const QString& path);
     // Wraps an already decoded image (tests, the compare view); downscales it when larger.
     static PreviewSource fromDecoded(core::DecodedImage image, const std::string& key,
                                      long long maxPixels = kPreviewPixels);

@@ -56,6 +56,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
         m_options.registry = std::make_shared<core::EnhancerRegistry>(core::EnhancerRegistry::withClassicalMethods());
     m_loadPool.setMaxThreadCount(1);
     m_scheduler = new RenderScheduler(m_options.registry, this);
+    m_detailScheduler = new RenderScheduler(m_options.registry, this);
     m_undo = new QUndoStack(this);
     buildUi();
     buildMenus();
@@ -69,6 +70,17 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
         if (!busy)
             m_renderProgress->setVisible(false);
     });
+    connect(m_detailScheduler, &RenderScheduler::renderFinished, this,
+            [this](quint64, const RenderOutput& output) { onDetailFinished(output); });
+    connect(m_detailScheduler, &RenderScheduler::renderProgressed, this, [this](quint64, double f) {
+        m_renderProgress->setVisible(true);
+        m_renderProgress->setValue(static_cast<int>(f * 100));
+    });
+    connect(m_detailScheduler, &RenderScheduler::busyChanged, this, [this](bool busy) {
+        if (!busy && !m_scheduler->isBusy())
+            m_renderProgress->setVisible(false);
+    });
+    connect(m_view, &ImageView::viewChanged, this, [this] { requestDetailIfZoomed(); });
     setAcceptDrops(true);
 }
 
@@ -229,6 +241,9 @@ void MainWindow::onSourceLoaded(quint64 sequence, const PreviewSource& source, c
     m_banner->hide();
     m_source = source;
     m_scheduler->setSource(source);
+    m_detailSource = PreviewSource();
+    m_detailScheduler->setSource(m_detailSource);
+    m_detailShown = false;
     m_methods->updateSupport(*source.image);
     setWindowTitle(tr("%1 — Nocturne").arg(QFileInfo(path).fileName()));
     if (!m_methods->isMethodEnabled(m_params.method)) {
@@ -248,6 +263,8 @@ void MainWindow::requestRender()
 {
     if (m_source.isNull())
         return;
+    // The preview comes first: a full-resolution render would only compete with it for the CPU.
+    m_detailScheduler->cancelAll();
     m_scheduler->requestRender(m_params.toProcessParams());
     if (m_compare && m_compare->isVisible())
         m_compare->setParams(m_params.toProcessParams());
@@ -269,7 +286,75 @@ void MainWindow::onRenderFinished(quint64 requestId, const RenderOutput& output)
     m_sliders->setEstimatedGain(output.gain, output.gainFromAmplifier);
     m_gainLabel->setText(tr("Gain ×%1").arg(output.gain, 0, 'f', 2));
     m_timeLabel->setText(tr("Preview %1 ms").arg(output.latencyMs, 0, 'f', 0));
+    m_detailShown = false;
     emit previewUpdated(requestId);
+    requestDetailIfZoomed();
+}
+
+bool MainWindow::needsDetail() const
+{
+    if (m_source.isNull() || !m_source.image || m_source.path.isEmpty())
+        return false;
+    const int proxyWidth = m_source.image->rgb.width();
+    // Screen pixels per proxy pixel above ~1: the proxy is being magnified.
+    return m_source.fullSize.width() > proxyWidth && m_view->zoom() * m_source.fullSize.width() > 1.1 * proxyWidth;
+}
+
+void MainWindow::requestDetailIfZoomed()
+{
+    if (m_detailShown || m_scheduler->isBusy() || !needsDetail())
+        return;
+    if (m_detailSource.isNull()) {
+        if (m_detailLoading)
+            return;
+        m_detailLoading = true;
+        const quint64 sequence = m_loadSequence;
+        const QString path = m_source.path;
+        auto* watcher = new QFutureWatcher<LoadOutcome>(this);
+        connect(watcher, &QFutureWatcher<LoadOutcome>::finished, this, [this, watcher, sequence] {
+            watcher->deleteLater();
+            m_detailLoading = false;
+            const LoadOutcome outcome = watcher->result();
+            if (sequence != m_loadSequence)
+                return;   // another file is open now
+            if (!outcome.error.isEmpty()) {
+                statusBar()->showMessage(tr("Full resolution unavailable: %1").arg(outcome.error), 8000);
+                return;
+            }
+            m_detailSource = outcome.source;
+            m_detailScheduler->setSource(m_detailSource);
+            requestDetailIfZoomed();
+        });
+        watcher->setFuture(QtConcurrent::run(&m_loadPool, [path] {
+            LoadOutcome outcome;
+            auto loaded = PreviewSource::loadFull(path);
+            if (loaded)
+                outcome.source = std::move(loaded).value();
+            else
+                outcome.error = QString::fromStdString(loaded.error().describe());
+            return outcome;
+        }));
+        return;
+    }
+    if (!m_detailScheduler->isBusy()) {
+        statusBar()->showMessage(tr("Rendering full resolution..."));
+        m_detailScheduler->requestRender(m_params.toProcessParams());
+    }
+}
+
+void MainWindow::onDetailFinished(const RenderOutput& output)
+{
+    statusBar()->clearMessage();
+    const core::ProcessParams wanted = m_params.toProcessParams();
+    const bool current = output.params.method == wanted.method && output.params.gamma == wanted.gamma
+        && output.params.amplifier.m == wanted.amplifier.m && output.params.exposureRatio == wanted.exposureRatio;
+    if (!output.ok() || !current || m_scheduler->isBusy())
+        return;   // stale, or a newer preview is on its way: it will ask again when idle
+    m_view->setImages(output.display, output.before, m_source.fullSize);
+    m_view->setOverlay(output.overlay);
+    m_detailShown = true;
+    m_timeLabel->setText(tr("Full resolution %1 ms").arg(output.latencyMs, 0, 'f', 0));
+    emit detailUpdated();
 }
 
 void MainWindow::onSlidersEdited(ParamCommand::Field field)

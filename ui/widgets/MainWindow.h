@@ -84,6 +84,8 @@ signals:
     void sourceLoaded(const QString& path);
     void loadFailed(const QString& path, const QString& message);
     void previewUpdated(quint64 requestId);
+    // The view now shows the current parameters at full resolution (zoomed in past the proxy).
+    void detailUpdated();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -100,6 +102,11 @@ private:
     void pushParams(ParamCommand::Field field, const EditorParams& next);
     void applyParams(const EditorParams& params);
     void requestRender();
+    // Full-resolution detail: when the view is zoomed in past what the preview proxy can show and
+    // the preview is idle, the current parameters are rendered on the full image and replace it.
+    bool needsDetail() const;
+    void requestDetailIfZoomed();
+    void onDetailFinished(const RenderOutput& output);
     void refreshFilmStrip();
     void addRecent(const QStringList& paths);
     // MainWindowMenus.cpp
@@ -142,6 +149,10 @@ private:
     int m_current = -1;
     PreviewSource m_source;
     RenderOutput m_lastOutput;
+    RenderScheduler* m_detailScheduler = nullptr;
+    PreviewSource m_detailSource;          // the current file at full resolution, once loaded
+    bool m_detailLoading = false;
+    bool m_detailShown = false;            // the view shows m_params at full resolution
     core::ImageBuffer m_reference;
     QString m_referenceName;
     QThreadPool m_loadPool;
