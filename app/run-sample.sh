@@ -32,9 +32,9 @@ if [[ ! -x "$cli" ]]; then
     exit 1
 fi
 
-# The method that looks best on this sample, by eye: HE. The shipped lamba-mitra network,
-# trained briefly on a CPU, does worse on it (models/README.md, known failure cases); list a
-# network first here once one beats HE on the sample.
+# The method that looks best on this sample, by eye: HE. The shipped networks, trained briefly
+# on a CPU, do worse on it (models/README.md, known failure cases); list a network first here
+# once one beats HE on the sample.
 pick_method() {
     local available
     available=$("$cli" --list-methods | awk 'NR > 1 { print $1 }')
