@@ -90,11 +90,8 @@ MODELS = [
 
 
 def sha256_of(path):
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def manifest(model_id, kind, multiple, in_scale, scale, outputs, amp, clip, sha, params, trained):

@@ -158,11 +158,8 @@ def split_for(package: str, sha256_hex: str) -> str:
 
 
 def sha256_file(path: str) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def contact_sheet(images: list[np.ndarray], labels: list[str], out_png: str,

@@ -148,11 +148,8 @@ def fp16_rounded(eager: nn.Module) -> nn.Module:
 
 
 def sha256_of(path: str) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _load_json(path: Optional[str], what: str) -> Dict[str, Any]:

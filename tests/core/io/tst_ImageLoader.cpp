@@ -16,7 +16,6 @@
 #include "tests/support/DngWriter.h"
 #include "tests/support/ImageFixtures.h"
 
-
 using namespace nocturne;
 using core::ErrorCode;
 using core::ImageLoader;

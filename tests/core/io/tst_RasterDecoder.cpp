@@ -13,7 +13,6 @@
 #include "core/io/RasterDecoder.h"
 #include "tests/support/ImageFixtures.h"
 
-
 using namespace nocturne;
 using core::ErrorCode;
 using core::RasterDecoder;

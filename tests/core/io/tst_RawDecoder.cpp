@@ -12,7 +12,6 @@
 #include "tests/support/DngWriter.h"
 #include "tests/support/ImageFixtures.h"
 
-
 using namespace nocturne;
 using core::CfaPattern;
 using core::ErrorCode;
