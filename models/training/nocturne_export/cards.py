@@ -47,7 +47,7 @@ class ModelCard:
 CARDS: Dict[str, ModelCard] = {c.net_id: c for c in (
     ModelCard("lamba-mitra", "Lamba & Mitra real-time RAW",
               "Lamba & Mitra, Restoring Extremely Dark Images in Real Time, CVPR 2021",
-              amplifier="mosaic", clip_input=False, input_range=(0.0, 300.0)),
+              amplifier="mosaic", clip_input=True, input_range=(0.0, 1.0)),
     ModelCard("gia-net", "GIA-Net (SID + global context)",
               "Meng, Xu & Ho, GIA-Net: Global Information Aware Network for Low-light Imaging",
               amplifier="mosaic", clip_input=True, input_range=(0.0, 1.0)),

@@ -39,7 +39,7 @@ FIELD_TYPES = {
     "trained": bool, "training": dict, "evaluation": dict,
 }
 EXPECTED = {  # input_kind, size_multiple (full resolution), input_scale, scale, amplifier, clip
-    "lamba-mitra": ("bayer_mosaic", 32, 1.0, 1, "mosaic", False),
+    "lamba-mitra": ("bayer_mosaic", 32, 1.0, 1, "mosaic", True),  # highlights > 1 break it
     "gia-net": ("packed_4ch", 32, 1.0, 2, "mosaic", True),
     "sid-unet": ("packed_4ch", 32, 1.0, 2, "mosaic", True),
     "attention-unet": ("srgb", 16, 1.0, 1, "rgb", True),
