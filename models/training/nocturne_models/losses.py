@@ -96,25 +96,35 @@ def content_loss(vgg: VGG19Features, pred: torch.Tensor, target: torch.Tensor) -
 
 
 class BAGANGeneratorLoss(nn.Module):
-    """W_a L_a + W_adv L_adv + W_con L_con + W_tv L_tv + W_col L_col with DPED defaults."""
+    """W_a L_a + W_adv L_adv + W_con L_con + W_tv L_tv + W_col L_col with DPED defaults.
+
+    `w_l1` (default 0, i.e. the paper's loss) adds a pixel l1 term in the same Sigma/2B form.
+    It exists because the content term here runs on a random VGG-19 (vgg.py): without
+    pretrained features nothing but the blurred colour term ties the output's detail to the
+    target, and short runs then converge to flat colour."""
 
     def __init__(self, vgg: Optional[VGG19Features] = None, w_attention: float = 0.5,
                  w_adv: float = 1.0, w_content: float = 10.0, w_tv: float = 2000.0,
-                 w_color: float = 0.5):
+                 w_color: float = 0.5, w_l1: float = 0.0):
         super().__init__()
         self.vgg = vgg if vgg is not None else VGG19Features()
         self.w = dict(attention=w_attention, adv=w_adv, content=w_content, tv=w_tv,
-                      color=w_color)
+                      color=w_color, l1=w_l1)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor, y_hat: torch.Tensor,
-                attention: torch.Tensor, fake_logits: Optional[torch.Tensor] = None
-                ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+                attention: torch.Tensor, fake_logits: Optional[torch.Tensor] = None,
+                with_content: bool = True) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+        """`with_content=False` skips the VGG term: it costs ~85 % of a CPU step, so a
+        schedule may warm the generator up without it (BAGANTask `content_start`)."""
         parts = {
             "attention": attention_loss(attention, attention_target(x, y)),
-            "content": content_loss(self.vgg, y_hat, y),
             "tv": total_variation(y_hat),
             "color": color_loss(y_hat, y),
         }
+        if with_content:
+            parts["content"] = content_loss(self.vgg, y_hat, y)
+        if self.w["l1"] > 0:
+            parts["l1"] = (y_hat - y).abs().sum() / (2.0 * y.shape[0])
         if fake_logits is not None:
             parts["adv"] = adversarial_loss(fake_logits, True)
         total = sum(self.w[k] * v for k, v in parts.items())

@@ -4,7 +4,7 @@ Keys (defaults in DEFAULTS): network, model_kwargs, loss, optimiser {lr, betas},
 schedule {kind: constant|cosine|step, min_lr, milestones, gamma}, crop, batch, steps,
 data {modes: {mode: share}, split, pair_kwargs}, validation {every, count, crop, modes},
 checkpoint_every, seed, threads, max_wall_s (stop early, recorded in the summary),
-gan {d_lr, adv_start, gp_weight, spectral_norm, weights} for ba-gan.
+gan {d_lr, adv_start, content_start, gp_weight, spectral_norm, weights} for ba-gan.
 """
 import copy
 import json

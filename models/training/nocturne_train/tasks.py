@@ -111,7 +111,10 @@ class Task:
 class BAGANTask(Task):
     """Generator + DPED discriminator (spectral norm + gradient penalty, as the paper) with
     the five generator losses. Adversarial terms start after `gan.adv_start` steps: a
-    discriminator fed by an untrained generator only adds noise to a short run."""
+    discriminator fed by an untrained generator only adds noise to a short run. The VGG content
+    term starts after `gan.content_start` steps, because on a CPU it dominates the step time
+    (random VGG, see vgg.py) while contributing little to a generator that cannot yet
+    reproduce the scene."""
 
     def __init__(self, cfg: dict):
         super().__init__(cfg)
@@ -122,6 +125,7 @@ class BAGANTask(Task):
                                                 betas=tuple(cfg["optimiser"]["betas"]))
         self.d_lr_ratio = float(gan.get("d_lr", 1e-4)) / float(cfg["optimiser"]["lr"])
         self.adv_start = int(gan.get("adv_start", 0))
+        self.content_start = int(gan.get("content_start", 0))
         self.gp_weight = float(gan.get("gp_weight", 10.0))
         self.gloss = BAGANGeneratorLoss(VGG19Features(), **gan.get("weights", {}))
         self.step = 0
@@ -149,7 +153,8 @@ class BAGANTask(Task):
             fake_logits = self.disc(y_hat)
         else:
             fake_logits = None
-        total, parts = self.gloss(x, y, y_hat, att, fake_logits)
+        total, parts = self.gloss(x, y, y_hat, att, fake_logits,
+                                  with_content=self.step >= self.content_start)
         self.optimisers["g"].zero_grad()
         total.backward()
         self.optimisers["g"].step()

@@ -126,3 +126,17 @@ def test_neid_loss_zero_on_identical_and_differentiable():
     assert set(parts) == {"huber", "hue", "saturation", "dr"}
     total.backward()
     assert torch.isfinite(le.grad).all() and torch.isfinite(dr.grad).all()
+
+
+def test_ba_gan_l1_term_only_when_weighted(vgg):
+    x, y = _pair()
+    y_hat = (x * 2).clamp(0, 1).detach()
+    att = losses.attention_target(x.detach(), y)
+    _, paper = losses.BAGANGeneratorLoss(vgg)(x.detach(), y, y_hat, att)
+    assert "l1" not in paper
+    total, parts = losses.BAGANGeneratorLoss(vgg, w_l1=3.0)(x.detach(), y, y_hat, att)
+    expected = (y_hat - y).abs().sum() / (2.0 * y.shape[0])
+    assert float(parts["l1"]) == pytest.approx(float(expected), rel=1e-6)
+    paper_total = sum(w * float(paper[k]) for k, w in
+                      (("attention", 0.5), ("content", 10.0), ("tv", 2000.0), ("color", 0.5)))
+    assert float(total) == pytest.approx(paper_total + 3.0 * float(expected), rel=1e-5)
