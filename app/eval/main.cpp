@@ -28,6 +28,7 @@
 #include "app/eval/EvalSet.h"
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/enhance/Gamma.h"
+#include "core/image/SrgbCurve.h"
 #include "core/inference/EngineOptions.h"
 #include "core/inference/ModelRegistry.h"
 #include "core/io/ImageLoader.h"
@@ -248,11 +249,11 @@ int main(int argc, char** argv)
                 cv::pow(gc, s.gcGamma, gc);
                 s.psnrGc = *core::ReferenceMetrics::psnr(out, gc);
                 if (!res->attention.empty() && res->attention.size() == out.size()) {
-                    // What the sRGB network was fed: linear x gain, clamped, encoded with 2.2.
+                    // What the sRGB network was fed: linear x gain (1 for amplifier "none"),
+                    // clamped, encoded with the exact sRGB curve, as NetworkInput does.
                     cv::Mat fed = image->rgb.mat() * res->gain;
                     cv::min(cv::max(fed, 0.0), 1.0, fed);
-                    cv::pow(fed, 1.0 / core::Gamma::kReference, fed);
-                    const cv::Mat at = attentionTarget(fed, *target);
+                    const cv::Mat at = attentionTarget(core::encodeSrgb(core::ImageBuffer(fed)).mat(), *target);
                     cv::Mat pred;
                     res->attention.convertTo(pred, CV_32F);
                     s.hasAttention = true;

@@ -57,7 +57,9 @@ CARDS: Dict[str, ModelCard] = {c.net_id: c for c in (
     ModelCard("attention-unet", "Attention U-Net (Ai & Kwon)",
               "Ai & Kwon, Extreme Low-Light Image Enhancement for Surveillance Cameras Using "
               "Attention U-Net, Sensors 2020",
-              amplifier="rgb", clip_input=True, input_range=(0.0, 1.0)),
+              # Trained to brighten by itself, like the other sRGB nets (the paper multiplies
+              # by the exposure ratio first; a dark JPEG carries none): no amplifier.
+              amplifier="none", clip_input=True, input_range=(0.0, 1.0)),
     ModelCard("ba-gan", "Brightness-attention GAN",
               "Low-light image enhancement with a brightness-attention GAN (generator; attention map output)",
               amplifier="none", clip_input=True, input_range=(0.0, 1.0),

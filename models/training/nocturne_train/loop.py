@@ -185,6 +185,9 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
             r = task.validate(items)
             row[f"{m}_psnr"] = round(r["psnr"], 4)
             row[f"{m}_ssim"] = round(r["ssim"], 5)
+            for k in ("attention_mae", "attention_corr"):
+                if k in r:
+                    row[f"{m}_{k}"] = round(r[k], 4)
         _append_csv(val_csv, row)
         log("val " + " ".join(f"{k}={v}" for k, v in row.items()))
         return row

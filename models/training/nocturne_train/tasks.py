@@ -12,14 +12,21 @@ import torch.nn.functional as F
 
 from nocturne_data.unprocess import pack_sid
 from nocturne_models import BADiscriminator, build
-from nocturne_models.losses import (BAGANGeneratorLoss, NEIDLoss, discriminator_loss,
-                                    gia_loss, gradient_penalty, lamba_loss)
+from nocturne_models.losses import (BAGANGeneratorLoss, NEIDLoss, attention_target,
+                                    discriminator_loss, gia_loss, gradient_penalty, lamba_loss)
 from nocturne_models.msssim import ssim
 from nocturne_models.vgg import VGG19Features
 
 
 def stack(items: List[dict], key: str) -> torch.Tensor:
     return torch.stack([it[key] for it in items])
+
+
+def pearson(a: torch.Tensor, b: torch.Tensor) -> float:
+    """Correlation of two flat tensors; 0 when either is constant (as nocturne-eval)."""
+    a, b = a - a.mean(), b - b.mean()
+    den = float(a.norm() * b.norm())
+    return float((a * b).sum()) / den if den > 0 else 0.0
 
 
 def psnr(pred: torch.Tensor, target: torch.Tensor) -> float:
@@ -161,6 +168,23 @@ class BAGANTask(Task):
         self.step += 1
         out["loss"] = float(total)
         out.update({f"g_{k}": float(v) for k, v in parts.items()})
+        return out
+
+    @torch.no_grad()
+    def validate(self, items: List[dict]) -> Dict[str, float]:
+        """Image scores plus the attention map against its Eq. 4 target: mean absolute error
+        and per-image Pearson correlation (what nocturne-eval reports), averaged."""
+        out = super().validate(items)
+        mae, corr = [], []
+        for it in items:
+            x = self.net_input([it])
+            _, att = self.model(x)
+            pred = att.clamp(0, 1).flatten()
+            target = attention_target(x, it["target"][None]).flatten()
+            mae.append(float((pred - target).abs().mean()))
+            corr.append(pearson(pred, target))
+        out["attention_mae"] = sum(mae) / len(mae)
+        out["attention_corr"] = sum(corr) / len(corr)
         return out
 
     def extra_modules(self) -> Dict[str, torch.nn.Module]:

@@ -42,7 +42,7 @@ EXPECTED = {  # input_kind, size_multiple (full resolution), input_scale, scale,
     "lamba-mitra": ("bayer_mosaic", 32, 1.0, 1, "mosaic", True),  # highlights > 1 break it
     "gia-net": ("packed_4ch", 32, 1.0, 2, "mosaic", True),
     "sid-unet": ("packed_4ch", 32, 1.0, 2, "mosaic", True),
-    "attention-unet": ("srgb", 16, 1.0, 1, "rgb", True),
+    "attention-unet": ("srgb", 16, 1.0, 1, "none", True),
     "ba-gan": ("srgb", 1, 1.0, 1, "none", True),   # brightens dark input itself (no gain)
     "neid": ("srgb", 32, 0.5, 2, "none", True),     # networks.md Sec. 4: no amplification
 }

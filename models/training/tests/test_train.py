@@ -59,6 +59,21 @@ def test_one_step_writes_checkpoint_and_logs(path, tmp_path):
         assert key in summary
     from nocturne_models.checkpoint import read_metadata
     assert read_metadata(str(tmp_path / "checkpoint.npz"))["step"] == 1
+    val = rows(tmp_path / "val.csv")[-1]
+    attention_cols = [k for k in val if "attention" in k]
+    if cfg["loss"] == "ba-gan":  # the attention head is scored against its Eq. 4 target
+        assert attention_cols and all(-1 <= float(val[k]) <= 1 for k in attention_cols)
+    else:
+        assert not attention_cols
+
+
+def test_pearson_matches_numpy_and_is_zero_for_constants():
+    from nocturne_train.tasks import pearson
+    a, b = torch.rand(500), torch.rand(500)
+    assert pearson(a, 0.3 * a + 0.1 * b) == pytest.approx(
+        float(np.corrcoef(a.numpy(), (0.3 * a + 0.1 * b).numpy())[0, 1]), abs=1e-5)
+    assert pearson(a, -2 * a) == pytest.approx(-1.0, abs=1e-6)
+    assert pearson(torch.full((9,), 0.5), a[:9]) == 0.0
 
 
 @needs_photos
