@@ -8,6 +8,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/image/SrgbCurve.h"
 #include "core/inference/Json.h"
 #include "core/io/ImageLoader.h"
 
@@ -61,13 +62,6 @@ core::Result<std::vector<EvalSet>> readTestSet(const std::string& dir)
     return sets;
 }
 
-float linearToSrgb(float linear)
-{
-    if (linear <= 0.0031308f)
-        return 12.92f * linear;
-    return 1.055f * std::pow(linear, 1.0f / 2.4f) - 0.055f;
-}
-
 core::Result<cv::Mat> loadDisplayTarget(const std::string& path)
 {
     core::DecodeOptions options;
@@ -78,7 +72,7 @@ core::Result<cv::Mat> loadDisplayTarget(const std::string& path)
     cv::Mat display = decoded->rgb.mat().clone();
     display.forEach<cv::Vec3f>([](cv::Vec3f& px, const int*) {
         for (int c = 0; c < 3; ++c)
-            px[c] = linearToSrgb(std::max(px[c], 0.0f));
+            px[c] = core::linearToSrgb(std::max(px[c], 0.0f));
     });
     return display;
 }

@@ -30,9 +30,6 @@ core::Result<std::vector<EvalSet>> readTestSet(const std::string& dir);
 // loader's exact sRGB decoding is inverted, which restores the stored code values.
 core::Result<cv::Mat> loadDisplayTarget(const std::string& path);
 
-// Exact sRGB OETF (inverse of RasterDecoder::srgbToLinear).
-float linearToSrgb(float linear);
-
 // The gamma g that makes mean(target^g) equal mean(output) (bisection on [0.05, 20]); applied to
 // the target it gives the "gamma-corrected GT" of Lamba & Mitra's Table 2.
 double fitBrightnessGamma(const cv::Mat& output, const cv::Mat& target);

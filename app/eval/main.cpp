@@ -24,7 +24,9 @@
 #include <vector>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
+#include "app/eval/AttentionScore.h"
 #include "app/eval/EvalSet.h"
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/enhance/Gamma.h"
@@ -61,7 +63,7 @@ struct Score {
     bool applicable = true;
     double psnr = 0, ssim = 0, msssim = 0, psnrGc = 0, gcGamma = 1, gain = 1, seconds = 0;
     bool hasAttention = false;
-    double attentionMae = 0, attentionCorr = 0;
+    double attentionMae = 0, attentionCorr = 0, attentionCorrBlocks = 0;
 };
 
 std::vector<std::string> splitList(const std::string& s)
@@ -83,31 +85,6 @@ int usage(const char* why)
                  "[--model-dir DIR] [--threads N] [--save-dir DIR] [--set raw|srgb]\n",
                  why);
     return 2;
-}
-
-// Eq. 4 attention target from the network input x and the target y (display values).
-cv::Mat attentionTarget(const cv::Mat& x, const cv::Mat& y)
-{
-    cv::Mat a(x.size(), CV_32FC1);
-    for (int r = 0; r < x.rows; ++r) {
-        for (int c = 0; c < x.cols; ++c) {
-            const auto& px = x.at<cv::Vec3f>(r, c);
-            const auto& py = y.at<cv::Vec3f>(r, c);
-            const float mx = std::max({px[0], px[1], px[2]});
-            const float my = std::max({py[0], py[1], py[2]});
-            a.at<float>(r, c) = std::clamp((my - mx) / (my + 1e-4f), 0.0f, 1.0f);
-        }
-    }
-    return a;
-}
-
-double correlation(const cv::Mat& a, const cv::Mat& b)
-{
-    cv::Scalar ma, sa, mb, sb;
-    cv::meanStdDev(a, ma, sa);
-    cv::meanStdDev(b, mb, sb);
-    const double cov = cv::mean((a - ma[0]).mul(b - mb[0]))[0];
-    return (sa[0] > 0 && sb[0] > 0) ? cov / (sa[0] * sb[0]) : 0.0;
 }
 
 std::string jsonNumber(double v)
@@ -132,7 +109,8 @@ std::string jsonString(const std::string& s)
 
 struct Summary {
     int n = 0;
-    double psnr = 0, ssim = 0, msssim = 0, psnrGc = 0, seconds = 0, attMae = 0, attCorr = 0;
+    double psnr = 0, ssim = 0, msssim = 0, psnrGc = 0, seconds = 0, attMae = 0, attCorr = 0,
+           attCorrBlocks = 0;
     int nAtt = 0;
 };
 
@@ -253,12 +231,13 @@ int main(int argc, char** argv)
                     // clamped, encoded with the exact sRGB curve, as NetworkInput does.
                     cv::Mat fed = image->rgb.mat() * res->gain;
                     cv::min(cv::max(fed, 0.0), 1.0, fed);
-                    const cv::Mat at = attentionTarget(core::encodeSrgb(core::ImageBuffer(fed)).mat(), *target);
+                    const cv::Mat at = ev::attentionTarget(core::encodeSrgb(core::ImageBuffer(fed)).mat(), *target);
                     cv::Mat pred;
                     res->attention.convertTo(pred, CV_32F);
                     s.hasAttention = true;
                     s.attentionMae = cv::mean(cv::abs(pred - at))[0];
-                    s.attentionCorr = correlation(pred, at);
+                    s.attentionCorr = ev::correlation(pred, at);
+                    s.attentionCorrBlocks = ev::correlation(ev::blockMeans(pred), ev::blockMeans(at));
                 }
                 if (!opt.saveDir.empty()) {
                     core::ExportOptions eo;
@@ -293,7 +272,12 @@ int main(int argc, char** argv)
             ++m.n;
             m.psnr += s.psnr; m.ssim += s.ssim; m.msssim += s.msssim; m.psnrGc += s.psnrGc;
             m.seconds += s.seconds;
-            if (s.hasAttention) { ++m.nAtt; m.attMae += s.attentionMae; m.attCorr += s.attentionCorr; }
+            if (s.hasAttention) {
+                ++m.nAtt;
+                m.attMae += s.attentionMae;
+                m.attCorr += s.attentionCorr;
+                m.attCorrBlocks += s.attentionCorrBlocks;
+            }
         }
         std::printf("\n### %s set (%s ratio%s)\n\n| method | PSNR | SSIM | MS-SSIM | PSNR (GT-GC) | s / image | n |\n"
                     "|---|---|---|---|---|---|---|\n",
@@ -316,9 +300,17 @@ int main(int argc, char** argv)
                  << jsonNumber(m.psnrGc / n) << ", \"seconds_per_image\": " << jsonNumber(m.seconds / n);
             if (m.nAtt > 0)
                 json << ", \"attention_mae\": " << jsonNumber(m.attMae / m.nAtt)
-                     << ", \"attention_corr\": " << jsonNumber(m.attCorr / m.nAtt);
+                     << ", \"attention_corr\": " << jsonNumber(m.attCorr / m.nAtt)
+                     << ", \"attention_corr_8x8\": " << jsonNumber(m.attCorrBlocks / m.nAtt);
             json << "}";
             firstM = false;
+        }
+        for (const auto& [method, m] : sum) {
+            if (m.nAtt > 0)
+                std::printf("\n%s attention map vs the Eq. 4 target (%d images): MAE %.4f, correlation "
+                            "%.4f per pixel, %.4f on 8x8 block means\n",
+                            method.c_str(), m.nAtt, m.attMae / m.nAtt, m.attCorr / m.nAtt,
+                            m.attCorrBlocks / m.nAtt);
         }
         json << "\n      },\n      \"cases\": [";
         bool firstC = true;
@@ -332,7 +324,8 @@ int main(int argc, char** argv)
                  << ", \"gc_gamma\": " << jsonNumber(s.gcGamma) << ", \"seconds\": " << jsonNumber(s.seconds);
             if (s.hasAttention)
                 json << ", \"attention_mae\": " << jsonNumber(s.attentionMae)
-                     << ", \"attention_corr\": " << jsonNumber(s.attentionCorr);
+                     << ", \"attention_corr\": " << jsonNumber(s.attentionCorr)
+                     << ", \"attention_corr_8x8\": " << jsonNumber(s.attentionCorrBlocks);
             json << "}";
             firstC = false;
         }

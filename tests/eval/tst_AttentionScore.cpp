@@ -1,0 +1,85 @@
+#include <QtTest>
+
+#include <opencv2/core.hpp>
+
+#include "app/eval/AttentionScore.h"
+
+using namespace nocturne::eval;
+
+class tst_AttentionScore : public QObject {
+    Q_OBJECT
+
+private slots:
+    void targetIsEq4OnChannelMaxima_data();
+    void targetIsEq4OnChannelMaxima();
+    void correlationMatchesHandValues();
+    void constantMapHasZeroCorrelation();
+    void blockMeansRemovePixelNoiseButKeepLayout();
+};
+
+void tst_AttentionScore::targetIsEq4OnChannelMaxima_data()
+{
+    QTest::addColumn<cv::Vec3f>("x");
+    QTest::addColumn<cv::Vec3f>("y");
+    QTest::addColumn<float>("expected");
+    // max_c y = 0.8, max_c x = 0.2 (different channels): (0.8 - 0.2) / (0.8 + eps)
+    QTest::newRow("quarter as bright") << cv::Vec3f(0.2f, 0.1f, 0.0f) << cv::Vec3f(0.1f, 0.8f, 0.3f) << 0.6f / 0.8001f;
+    QTest::newRow("as bright") << cv::Vec3f(0.5f, 0.5f, 0.5f) << cv::Vec3f(0.5f, 0.1f, 0.1f) << 0.0f;
+    QTest::newRow("brighter input clamps to 0") << cv::Vec3f(0.9f, 0.0f, 0.0f) << cv::Vec3f(0.3f, 0.3f, 0.3f) << 0.0f;
+    QTest::newRow("black input") << cv::Vec3f(0.0f, 0.0f, 0.0f) << cv::Vec3f(0.0f, 0.0f, 0.6f) << 0.6f / 0.6001f;
+    QTest::newRow("black target") << cv::Vec3f(0.0f, 0.0f, 0.0f) << cv::Vec3f(0.0f, 0.0f, 0.0f) << 0.0f;
+}
+
+void tst_AttentionScore::targetIsEq4OnChannelMaxima()
+{
+    QFETCH(cv::Vec3f, x);
+    QFETCH(cv::Vec3f, y);
+    QFETCH(float, expected);
+    const cv::Mat a = attentionTarget(cv::Mat(3, 2, CV_32FC3, x), cv::Mat(3, 2, CV_32FC3, y));
+    QCOMPARE(a.type(), CV_32FC1);
+    QCOMPARE(a.size(), cv::Size(2, 3));
+    QVERIFY(qAbs(a.at<float>(2, 1) - expected) < 1e-5f);
+}
+
+void tst_AttentionScore::correlationMatchesHandValues()
+{
+    const cv::Mat a = (cv::Mat_<float>(1, 4) << 1, 2, 3, 4);
+    const cv::Mat b = (cv::Mat_<float>(1, 4) << 2, 4, 6, 8);
+    const cv::Mat c = (cv::Mat_<float>(1, 4) << 4, 3, 2, 1);
+    const cv::Mat d = (cv::Mat_<float>(1, 4) << 1, 3, 2, 4);   // r = 0.8 by hand
+    QVERIFY(qAbs(correlation(a, b) - 1.0) < 1e-9);
+    QVERIFY(qAbs(correlation(a, c) + 1.0) < 1e-9);
+    QVERIFY(qAbs(correlation(a, d) - 0.8) < 1e-9);
+}
+
+void tst_AttentionScore::constantMapHasZeroCorrelation()
+{
+    const cv::Mat flat(8, 8, CV_32FC1, cv::Scalar(0.7));
+    cv::Mat ramp(8, 8, CV_32FC1);
+    for (int i = 0; i < 64; ++i)
+        ramp.at<float>(i / 8, i % 8) = static_cast<float>(i);
+    QCOMPARE(correlation(flat, ramp), 0.0);
+}
+
+void tst_AttentionScore::blockMeansRemovePixelNoiseButKeepLayout()
+{
+    // A left-dark / right-bright layout plus strong pixel noise: the noisy map correlates only
+    // moderately with the clean layout per pixel, almost perfectly on 8x8 block means.
+    cv::Mat layout(64, 64, CV_32FC1);
+    for (int r = 0; r < 64; ++r)
+        for (int c = 0; c < 64; ++c)
+            layout.at<float>(r, c) = c < 32 ? 0.2f : 0.8f;
+    cv::Mat noise(64, 64, CV_32FC1);
+    cv::RNG rng(7);
+    rng.fill(noise, cv::RNG::NORMAL, 0.0, 0.5);
+    const cv::Mat noisy = layout + noise;
+    const cv::Mat blocks = blockMeans(layout);
+    QCOMPARE(blocks.size(), cv::Size(8, 8));
+    QCOMPARE(blocks.at<float>(3, 1), 0.2f);
+    QCOMPARE(blocks.at<float>(3, 6), 0.8f);
+    QVERIFY(correlation(noisy, layout) < 0.6);
+    QVERIFY(correlation(blockMeans(noisy), blocks) > 0.95);
+}
+
+QTEST_APPLESS_MAIN(tst_AttentionScore)
+#include "tst_AttentionScore.moc"
