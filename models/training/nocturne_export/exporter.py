@@ -95,6 +95,9 @@ def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Opt
         kwargs["parallel_branches"] = not sequential_branches
     elif net_id == "attention-unet":
         kwargs["base"] = _attention_unet_base(checkpoint, base)
+    elif net_id == "ba-gan" and checkpoint is not None:
+        keys = _checkpoint_keys(checkpoint)
+        kwargs["attention_head"] = "input" if any(k.startswith("att_features.") for k in keys) else "spec"
     elif net_id == "neid" and checkpoint is not None:
         kwargs["with_dr_head"] = any(k.startswith("dr_head.") for k in _checkpoint_keys(checkpoint))
     if checkpoint is None:
@@ -251,6 +254,8 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
     architecture: Dict[str, Any] = {}
     if net_id == "attention-unet":
         architecture["base"] = int(eager.net.enc[0].entry.out_channels)
+    elif net_id == "ba-gan":
+        architecture["attention_head"] = ("input" if eager.net.conv6.in_channels == 16 else "spec")
     export_info = {
         "torch_version": torch.__version__,
         "method": "torch.jit.script",

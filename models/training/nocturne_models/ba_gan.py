@@ -8,6 +8,13 @@ when a 2x2/2 deconv overshoots by one). Returns (image, attention):
   image = clamp(A_hat * T + (1 - A_hat) * x, 0, 1)        (composition="blend", attention-GAN)
 LeakyReLU slope 0.2 everywhere except the tanh. Params 1,578,095.
 
+attention_head="spec" (default) is networks.md's Conv6: A = tanh(conv3x3(T)), 3 -> 1.
+attention_head="input" (DEVIATION, used for the shipped weights) lets the head see the input:
+A = tanh(conv3x3_16->1(LReLU(conv3x3_6->16(cat[T, x])))), +1,025 params. The Eq. 4 target,
+1 - max_c x / max_c y, depends on the input's brightness as well as the output's; a head that
+sees only T must infer x from the 3 channels that also carry the image, and in training it
+learnt each image's mean level but not the map's layout (models/README.md, ba-gan card).
+
 Discriminator (DPED, Table 2): 100x100 input, returns 2 logits (index 1 = "real"); softmax is
 left to the loss for numerical stability (`probabilities()` gives it). Optional spectral norm.
 """
@@ -62,13 +69,33 @@ class DecoderBlock(nn.Module):
         return x if self.final else _lrelu(x)
 
 
+class SpecAttentionFeatures(nn.Module):
+    """networks.md Conv6 input: T itself (no parameters, so the spec head keeps its names)."""
+
+    def forward(self, t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return t
+
+
+class InputAwareAttentionFeatures(nn.Module):
+    """16 features from cat[T, x] for the deviating, input-aware attention head."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = _conv(6, 16)
+
+    def forward(self, t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return _lrelu(self.conv(torch.cat([t, x], dim=1)))
+
+
 class BAGenerator(nn.Module):
     __constants__ = ["additive"]
 
-    def __init__(self, composition: str = "additive"):
+    def __init__(self, composition: str = "additive", attention_head: str = "spec"):
         super().__init__()
         if composition not in ("additive", "blend"):
             raise ValueError(f"composition must be 'additive' or 'blend', got {composition!r}")
+        if attention_head not in ("spec", "input"):
+            raise ValueError(f"attention_head must be 'spec' or 'input', got {attention_head!r}")
         self.additive = composition == "additive"
         self.conv0 = _conv(3, 16, 2)
         enc = [(16, 16), (16, 32), (32, 64), (64, 128)]
@@ -78,7 +105,12 @@ class BAGenerator(nn.Module):
         self.dec = nn.ModuleList([DecoderBlock(384, 128, 128), DecoderBlock(192, 64, 64),
                                   DecoderBlock(96, 32, 32), DecoderBlock(48, 16, 16),
                                   DecoderBlock(32, 16, 3, final=True)])
-        self.conv6 = _conv(3, 1)
+        if attention_head == "spec":
+            self.att_features: nn.Module = SpecAttentionFeatures()
+            self.conv6 = _conv(3, 1)
+        else:
+            self.att_features = InputAwareAttentionFeatures()
+            self.conv6 = _conv(16, 1)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         feats: List[torch.Tensor] = [_lrelu(self.conv0(x))]  # Conv0 .. Conv4
@@ -95,7 +127,7 @@ class BAGenerator(nn.Module):
             else:
                 y = block(y, skip, x.shape[2], x.shape[3])
         t = y
-        a = torch.tanh(self.conv6(t))
+        a = torch.tanh(self.conv6(self.att_features(t, x)))
         a_hat = a.clamp(0.0, 1.0)
         if self.additive:
             out = x + a_hat * t

@@ -249,3 +249,24 @@ def test_committed_goldens_match_the_eager_model(net_id):
     image = outs["image"]
     assert ((image > 0) & (image < 1)).float().mean() > 0.3
     assert image.std() > 0.05
+
+
+def test_ba_gan_input_aware_head_round_trips_through_export(tmp_path):
+    """A checkpoint trained with attention_head='input' exports with that head (found from its
+    keys), reproduces the eager outputs, and the manifest records the deviation."""
+    from nocturne_models import build
+    from nocturne_models.checkpoint import save_npz
+    torch.manual_seed(3)
+    net = build("ba-gan", attention_head="input").eval()
+    ckpt = str(tmp_path / "ba.npz")
+    save_npz(net, ckpt)
+    out = export_network("ba-gan", str(tmp_path / "pkg"), checkpoint=ckpt)
+    with open(out.json_path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    assert manifest["architecture"]["attention_head"] == "input"
+    x = torch.rand(1, 3, 21, 30)
+    with torch.no_grad():
+        image, attention = net(x)
+        got_image, got_attention = torch.jit.load(out.pt_path)(x)
+    assert torch.allclose(got_image, image, atol=1e-5)
+    assert torch.allclose(got_attention, attention.clamp(0, 1), atol=1e-5)
