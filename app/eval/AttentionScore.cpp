@@ -38,6 +38,14 @@ double correlation(const cv::Mat& a, const cv::Mat& b)
     return cov / (sa[0] * sb[0]);
 }
 
+cv::Mat luminance(const cv::Mat& rgb)
+{
+    CV_Assert(rgb.type() == CV_32FC3);
+    cv::Mat out;
+    cv::transform(rgb, out, cv::Matx13f(0.2126f, 0.7152f, 0.0722f));
+    return out;
+}
+
 cv::Mat blockMeans(const cv::Mat& map, int block)
 {
     cv::Mat out;

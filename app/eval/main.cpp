@@ -61,7 +61,7 @@ struct Score {
     std::string caseId;
     std::string method;
     bool applicable = true;
-    double psnr = 0, ssim = 0, msssim = 0, psnrGc = 0, gcGamma = 1, gain = 1, seconds = 0;
+    double psnr = 0, ssim = 0, msssim = 0, psnrGc = 0, gcGamma = 1, gain = 1, seconds = 0, lumCorr = 0;
     bool hasAttention = false;
     double attentionMae = 0, attentionCorr = 0, attentionCorrBlocks = 0;
 };
@@ -109,7 +109,7 @@ std::string jsonString(const std::string& s)
 
 struct Summary {
     int n = 0;
-    double psnr = 0, ssim = 0, msssim = 0, psnrGc = 0, seconds = 0, attMae = 0, attCorr = 0,
+    double psnr = 0, ssim = 0, msssim = 0, psnrGc = 0, seconds = 0, lumCorr = 0, attMae = 0, attCorr = 0,
            attCorrBlocks = 0;
     int nAtt = 0;
 };
@@ -226,6 +226,7 @@ int main(int argc, char** argv)
                 cv::max(*target, 0.0, gc);
                 cv::pow(gc, s.gcGamma, gc);
                 s.psnrGc = *core::ReferenceMetrics::psnr(out, gc);
+                s.lumCorr = ev::correlation(ev::luminance(out), ev::luminance(*target));
                 if (!res->attention.empty() && res->attention.size() == out.size()) {
                     // What the sRGB network was fed: linear x gain (1 for amplifier "none"),
                     // clamped, encoded with the exact sRGB curve, as NetworkInput does.
@@ -261,7 +262,7 @@ int main(int argc, char** argv)
          << ",\n  \"gamma\": " << jsonNumber(opt.gamma)
          << ",\n  \"metrics\": \"PSNR, SSIM and MS-SSIM (Gaussian 11x11 sigma 1.5, per channel, mean) "
             "of the display output vs the display target; psnr_gc vs the target gamma-corrected to "
-            "the output's mean brightness\",\n  \"sets\": {";
+            "the output's mean brightness; luma_corr: Pearson correlation of output and target luminance (a flat or structureless output scores near 0 whatever its PSNR/SSIM)\",\n  \"sets\": {";
     bool firstSet = true;
     for (const auto& [setName, list] : scores) {
         std::map<std::string, Summary> sum;
@@ -271,6 +272,7 @@ int main(int argc, char** argv)
             Summary& m = sum[s.method];
             ++m.n;
             m.psnr += s.psnr; m.ssim += s.ssim; m.msssim += s.msssim; m.psnrGc += s.psnrGc;
+            m.lumCorr += s.lumCorr;
             m.seconds += s.seconds;
             if (s.hasAttention) {
                 ++m.nAtt;
@@ -279,8 +281,8 @@ int main(int argc, char** argv)
                 m.attCorrBlocks += s.attentionCorrBlocks;
             }
         }
-        std::printf("\n### %s set (%s ratio%s)\n\n| method | PSNR | SSIM | MS-SSIM | PSNR (GT-GC) | s / image | n |\n"
-                    "|---|---|---|---|---|---|---|\n",
+        std::printf("\n### %s set (%s ratio%s)\n\n| method | PSNR | SSIM | MS-SSIM | PSNR (GT-GC) | luma corr | s / image | n |\n"
+                    "|---|---|---|---|---|---|---|---|\n",
                     setName == "raw" ? "RAW" : "sRGB", opt.amplifierMode ? "Eq. 5 amplifier" : "GT",
                     opt.amplifierMode ? (", m = " + jsonNumber(opt.m)).c_str() : "");
         json << (firstSet ? "" : ",") << "\n    " << jsonString(setName) << ": {\n      \"summary\": {";
@@ -292,12 +294,13 @@ int main(int argc, char** argv)
                 continue;
             const Summary& m = it->second;
             const double n = m.n;
-            std::printf("| %s | %.2f | %.4f | %.4f | %.2f | %.3f | %d |\n", method.c_str(), m.psnr / n,
-                        m.ssim / n, m.msssim / n, m.psnrGc / n, m.seconds / n, m.n);
+            std::printf("| %s | %.2f | %.4f | %.4f | %.2f | %.3f | %.3f | %d |\n", method.c_str(), m.psnr / n,
+                        m.ssim / n, m.msssim / n, m.psnrGc / n, m.lumCorr / n, m.seconds / n, m.n);
             json << (firstM ? "" : ",") << "\n        " << jsonString(method) << ": {\"n\": " << m.n
                  << ", \"psnr\": " << jsonNumber(m.psnr / n) << ", \"ssim\": " << jsonNumber(m.ssim / n)
                  << ", \"msssim\": " << jsonNumber(m.msssim / n) << ", \"psnr_gc\": "
-                 << jsonNumber(m.psnrGc / n) << ", \"seconds_per_image\": " << jsonNumber(m.seconds / n);
+                 << jsonNumber(m.psnrGc / n) << ", \"luma_corr\": " << jsonNumber(m.lumCorr / n)
+                 << ", \"seconds_per_image\": " << jsonNumber(m.seconds / n);
             if (m.nAtt > 0)
                 json << ", \"attention_mae\": " << jsonNumber(m.attMae / m.nAtt)
                      << ", \"attention_corr\": " << jsonNumber(m.attCorr / m.nAtt)
@@ -321,6 +324,7 @@ int main(int argc, char** argv)
                  << ", \"method\": " << jsonString(s.method) << ", \"gain\": " << jsonNumber(s.gain)
                  << ", \"psnr\": " << jsonNumber(s.psnr) << ", \"ssim\": " << jsonNumber(s.ssim)
                  << ", \"msssim\": " << jsonNumber(s.msssim) << ", \"psnr_gc\": " << jsonNumber(s.psnrGc)
+                 << ", \"luma_corr\": " << jsonNumber(s.lumCorr)
                  << ", \"gc_gamma\": " << jsonNumber(s.gcGamma) << ", \"seconds\": " << jsonNumber(s.seconds);
             if (s.hasAttention)
                 json << ", \"attention_mae\": " << jsonNumber(s.attentionMae)

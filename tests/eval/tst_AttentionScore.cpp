@@ -15,6 +15,7 @@ private slots:
     void correlationMatchesHandValues();
     void constantMapHasZeroCorrelation();
     void blockMeansRemovePixelNoiseButKeepLayout();
+    void luminanceIsRec709AndFlatOutputsDoNotCorrelate();
 };
 
 void tst_AttentionScore::targetIsEq4OnChannelMaxima_data()
@@ -79,6 +80,26 @@ void tst_AttentionScore::blockMeansRemovePixelNoiseButKeepLayout()
     QCOMPARE(blocks.at<float>(3, 6), 0.8f);
     QVERIFY(correlation(noisy, layout) < 0.6);
     QVERIFY(correlation(blockMeans(noisy), blocks) > 0.95);
+}
+
+void tst_AttentionScore::luminanceIsRec709AndFlatOutputsDoNotCorrelate()
+{
+    cv::Mat rgb(2, 2, CV_32FC3, cv::Scalar(0, 0, 0));
+    rgb.at<cv::Vec3f>(0, 1) = cv::Vec3f(1, 0, 0);
+    rgb.at<cv::Vec3f>(1, 0) = cv::Vec3f(0, 1, 0);
+    rgb.at<cv::Vec3f>(1, 1) = cv::Vec3f(0.5f, 0.5f, 0.5f);
+    const cv::Mat y = luminance(rgb);
+    QCOMPARE(y.type(), CV_32FC1);
+    QVERIFY(qAbs(y.at<float>(0, 1) - 0.2126f) < 1e-6f);
+    QVERIFY(qAbs(y.at<float>(1, 0) - 0.7152f) < 1e-6f);
+    QVERIFY(qAbs(y.at<float>(1, 1) - 0.5f) < 1e-6f);
+    // A flat olive output against a textured target: zero correlation, the collapse the eval
+    // guards against; the target against itself: 1.
+    cv::Mat target(16, 16, CV_32FC3);
+    cv::RNG(5).fill(target, cv::RNG::UNIFORM, 0.0, 1.0);
+    const cv::Mat flat(16, 16, CV_32FC3, cv::Scalar(0.4, 0.45, 0.3));
+    QCOMPARE(correlation(luminance(flat), luminance(target)), 0.0);
+    QVERIFY(qAbs(correlation(luminance(target), luminance(target)) - 1.0) < 1e-9);
 }
 
 QTEST_APPLESS_MAIN(tst_AttentionScore)

@@ -18,6 +18,7 @@ import torch.nn as nn
 
 from nocturne_models import complexity, registry
 from nocturne_models.checkpoint import load_npz, read_metadata
+from nocturne_models.common import kaiming_reinit
 from nocturne_models.common import InferenceWrapper
 from nocturne_models.weightnorm import fold_weight_norm
 
@@ -62,19 +63,6 @@ def _attention_unet_base(checkpoint: Optional[str], base: Optional[int]) -> int:
 
 
 INITS = ("default", "kaiming")
-
-
-def kaiming_reinit(model: nn.Module) -> nn.Module:
-    """Variance-preserving Kaiming-normal (LeakyReLU 0.2) weights and zero biases for every conv,
-    deconv and linear layer without weight norm. Tests only: NEID's own N(0, 0.02) init gives an
-    output of ~1e-4, too small for a parity test at 1e-4 to mean anything."""
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)) and not hasattr(m, "weight_g"):
-            mode = "fan_out" if isinstance(m, nn.ConvTranspose2d) else "fan_in"
-            nn.init.kaiming_normal_(m.weight, a=0.2, mode=mode, nonlinearity="leaky_relu")
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-    return model
 
 
 def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Optional[int] = None,

@@ -1,6 +1,6 @@
 """Training configs (models/training/configs/<id>.json): one JSON object per network.
 
-Keys (defaults in DEFAULTS): network, model_kwargs, loss, optimiser {lr, betas},
+Keys (defaults in DEFAULTS): network, model_kwargs, init (default | kaiming), loss, optimiser {lr, betas},
 schedule {kind: constant|cosine|step, min_lr, milestones, gamma}, crop, batch, steps,
 data {modes: {mode: share}, split, pair_kwargs}, validation {every, count, crop, modes},
 checkpoint_every, seed, threads, max_wall_s (stop early, recorded in the summary),
@@ -13,6 +13,7 @@ from nocturne_models import registry
 
 DEFAULTS = {
     "model_kwargs": {},
+    "init": "default",
     "optimiser": {"lr": 1e-4, "betas": [0.9, 0.999]},
     "schedule": {"kind": "constant"},
     "crop": 256,
@@ -56,6 +57,8 @@ def load_config(path_or_dict) -> dict:
         raise ValueError(f"{where}: 'loss' must be one of {LOSSES}, got {cfg.get('loss')!r}")
     if cfg["batch"] < 1 or cfg["steps"] < 1:
         raise ValueError(f"{where}: 'batch' and 'steps' must be positive")
+    if cfg["init"] not in ("default", "kaiming"):
+        raise ValueError(f"{where}: 'init' must be 'default' or 'kaiming', got {cfg['init']!r}")
     shares = cfg["data"]["modes"]
     if not shares or any(s < 0 for s in shares.values()) or sum(shares.values()) <= 0:
         raise ValueError(f"{where}: data.modes needs positive shares, got {shares}")

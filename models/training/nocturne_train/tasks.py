@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from nocturne_data.unprocess import pack_sid
 from nocturne_models import BADiscriminator, build
+from nocturne_models.common import kaiming_reinit
 from nocturne_models.losses import (BAGANGeneratorLoss, NEIDLoss, attention_target,
                                     discriminator_loss, gia_loss, gradient_penalty, lamba_loss)
 from nocturne_models.msssim import ssim
@@ -41,6 +42,8 @@ class Task:
         self.cfg = cfg
         self.net_id = cfg["network"]
         self.model = build(self.net_id, **cfg["model_kwargs"])
+        if cfg.get("init", "default") == "kaiming":
+            kaiming_reinit(self.model)
         opt = cfg["optimiser"]
         self.optimisers = {"g": torch.optim.Adam(self.model.parameters(), lr=opt["lr"],
                                                  betas=tuple(opt["betas"]))}

@@ -138,3 +138,24 @@ def test_png16_roundtrip(tmp_path):
     a = rng.randint(0, 65536, size=(5, 7, 3)).astype(np.uint16)
     write_png(str(tmp_path / "a.png"), a, 16)
     assert (read_png16(str(tmp_path / "a.png")) == a).all()
+
+
+def test_kaiming_init_option_is_validated_and_wakes_neid(tmp_path):
+    """NEID's paper init N(0, 0.02) leaves its output ~1e-4 (a short run never leaves that
+    dead zone); "init": "kaiming" gives an output of image scale. Unknown inits are refused."""
+    from nocturne_train.tasks import make_task
+    cfg = load_config(os.path.join(HERE, "configs", "neid.json"))
+    x = torch.rand(1, 3, 32, 32)
+    scales = {}
+    for init in ("default", "kaiming"):
+        cfg["init"] = init
+        torch.manual_seed(0)
+        task = make_task(cfg)
+        with torch.no_grad():
+            scales[init] = float(task.forward_image(x).abs().mean())
+    assert scales["default"] < 1e-2 < scales["kaiming"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(dict(json.load(open(os.path.join(HERE, "configs", "neid.json"))),
+                                   init="xavier")))
+    with pytest.raises(ValueError, match="init"):
+        load_config(str(bad))
