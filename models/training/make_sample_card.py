@@ -5,7 +5,7 @@ methods through the real CLI, for the model cards and the closing notes.
   /usr/bin/python3 models/training/make_sample_card.py --cli build/app/cli/nocturne-cli \
       --entries he,dhe,retinex,lamba-mitra@0.15,gia-net@0.1 --out models/cards/sample.png
 
-An entry is `method` (Eq. 5 at the default m) or `method@m`. The sample has no ground truth,
+An entry is `method` (the CLI defaults: Eq. 5 at m 0.5 where a gain applies) or `method@m`. The sample has no ground truth,
 so the grid is for looking at, not scoring.
 """
 import argparse
@@ -49,7 +49,7 @@ def main(argv=None) -> int:
             img = Image.open(enhance(a.cli, a.sample, method, m, tmp, extra)).convert("RGB")
             h = round(img.height * a.width / img.width)
             panels.append((img.resize((a.width, h), Image.LANCZOS),
-                           method + (f" (m {m})" if m else " (m 0.5)")))
+                           method + (f" (m {m})" if m else "")))
     cols = min(a.columns, len(panels))
     rows = (len(panels) + cols - 1) // cols
     ph = panels[0][0].height + 16
