@@ -169,7 +169,9 @@ class NEIDLoss(nn.Module):
     def forward(self, le: torch.Tensor, le_target: torch.Tensor,
                 dr: Optional[torch.Tensor] = None, dr_target: Optional[torch.Tensor] = None
                 ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
-        hp, ht = rgb_to_hsv(le), rgb_to_hsv(le_target)
+        # HSV of the displayable image: on unclamped outputs the saturation delta / max_c
+        # explodes as max_c nears 0 or goes negative, and it drove a short run to black.
+        hp, ht = rgb_to_hsv(le.clamp(0.0, 1.0)), rgb_to_hsv(le_target)
         parts = {
             "huber": F.huber_loss(le, le_target, delta=self.delta),
             "hue": cosine_distance(hp[:, 0], ht[:, 0]),

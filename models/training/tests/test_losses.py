@@ -140,3 +140,24 @@ def test_ba_gan_l1_term_only_when_weighted(vgg):
     paper_total = sum(w * float(paper[k]) for k, w in
                       (("attention", 0.5), ("content", 10.0), ("tv", 2000.0), ("color", 0.5)))
     assert float(total) == pytest.approx(paper_total + 3.0 * float(expected), rel=1e-5)
+
+
+def test_neid_loss_pulls_out_of_range_outputs_towards_the_target():
+    """Regression: HSV terms on unclamped outputs had exploding saturation gradients near and
+    below 0 (delta / max_c) that pushed a training run to black. Gradient descent on the
+    total loss must now lower the Huber term from a partly negative start."""
+    torch.manual_seed(0)
+    target = torch.rand(2, 3, 16, 16) * 0.8 + 0.1
+    le = (torch.rand(2, 3, 16, 16) * 0.4 - 0.3).requires_grad_(True)
+    crit = losses.NEIDLoss()
+    n = le.numel()  # the Huber term is a mean: scale the step to per-element units
+    opt = torch.optim.SGD([le], lr=0.5 * n)
+    first = None
+    for _ in range(20):
+        total, parts = crit(le, target)
+        first = float(parts["huber"]) if first is None else first
+        opt.zero_grad()
+        total.backward()
+        assert torch.isfinite(le.grad).all() and float(le.grad.abs().max()) * n < 200.0
+        opt.step()
+    assert float(crit(le, target)[1]["huber"]) < 0.5 * first
