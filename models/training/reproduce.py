@@ -104,7 +104,7 @@ def main(argv=None) -> int:
                        f"set '{test_set}'",
             "tool": f"nocturne-eval (C++ engine, CPU, {a.threads} threads); metrics on display "
                     "sRGB: PSNR, SSIM / MS-SSIM (Gaussian 11x11 sigma 1.5, per channel), PSNR vs "
-                    "gamma-corrected target (GT-GC)",
+                    "gamma-corrected target (GT-GC), luminance correlation (luma_corr)",
             "gt_ratio": evaluate(eval_bin, a.id, tmp, test_set, "gt", a.threads, a.save_dir or ""),
         }
         if test_set == "raw":

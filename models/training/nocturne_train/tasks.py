@@ -42,7 +42,7 @@ class Task:
         self.cfg = cfg
         self.net_id = cfg["network"]
         self.model = build(self.net_id, **cfg["model_kwargs"])
-        if cfg.get("init", "default") == "kaiming":
+        if cfg["init"] == "kaiming":
             kaiming_reinit(self.model)
         opt = cfg["optimiser"]
         self.optimisers = {"g": torch.optim.Adam(self.model.parameters(), lr=opt["lr"],
@@ -103,15 +103,17 @@ class Task:
         return self.forward_image(self.net_input(items)).clamp(0, 1)
 
     @torch.no_grad()
+    def score_item(self, item: dict) -> Dict[str, float]:
+        """PSNR / SSIM (torch SSIM, Gaussian 11x11, per channel) of one validation item."""
+        pred = self.predict([item])
+        y = item["target"][None]
+        return {"psnr": psnr(pred, y), "ssim": float(ssim(pred, y))}
+
+    @torch.no_grad()
     def validate(self, items: List[dict]) -> Dict[str, float]:
-        """Mean PSNR / SSIM (torch SSIM, Gaussian 11x11, per channel) over the items."""
-        p, s = [], []
-        for it in items:
-            pred = self.predict([it])
-            y = it["target"][None]
-            p.append(psnr(pred, y))
-            s.append(float(ssim(pred, y)))
-        return {"psnr": sum(p) / len(p), "ssim": sum(s) / len(s)}
+        """Mean of score_item over the items."""
+        scores = [self.score_item(it) for it in items]
+        return {k: sum(sc[k] for sc in scores) / len(scores) for k in scores[0]}
 
     # -------------------------------------------------------------- checkpoint state
     def extra_modules(self) -> Dict[str, torch.nn.Module]:
@@ -174,21 +176,18 @@ class BAGANTask(Task):
         return out
 
     @torch.no_grad()
-    def validate(self, items: List[dict]) -> Dict[str, float]:
-        """Image scores plus the attention map against its Eq. 4 target: mean absolute error
-        and per-image Pearson correlation (what nocturne-eval reports), averaged."""
-        out = super().validate(items)
-        mae, corr = [], []
-        for it in items:
-            x = self.net_input([it])
-            _, att = self.model(x)
-            pred = att.clamp(0, 1).flatten()
-            target = attention_target(x, it["target"][None]).flatten()
-            mae.append(float((pred - target).abs().mean()))
-            corr.append(pearson(pred, target))
-        out["attention_mae"] = sum(mae) / len(mae)
-        out["attention_corr"] = sum(corr) / len(corr)
-        return out
+    def score_item(self, item: dict) -> Dict[str, float]:
+        """Image scores plus the attention map against its Eq. 4 target (mean absolute error,
+        Pearson correlation: what nocturne-eval reports), from one forward pass."""
+        self.model.eval()
+        x = self.net_input([item])
+        image, att = self.model(x)
+        pred, y = image.clamp(0, 1), item["target"][None]
+        a = att.clamp(0, 1).flatten()
+        target = attention_target(x, y).flatten()
+        return {"psnr": psnr(pred, y), "ssim": float(ssim(pred, y)),
+                "attention_mae": float((a - target).abs().mean()),
+                "attention_corr": pearson(a, target)}
 
     def extra_modules(self) -> Dict[str, torch.nn.Module]:
         return {"discriminator": self.disc}
