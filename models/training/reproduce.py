@@ -89,8 +89,14 @@ def main(argv=None) -> int:
     if not os.path.isfile(os.path.join(TESTSET, "testset.json")):
         run([py, os.path.join(HERE, "make_testset.py")])
     if not a.skip_train:
-        run([py, os.path.join(HERE, "train.py"), "--config",
-             os.path.join(HERE, "configs", f"{a.id}.json"), "--run-dir", run_dir])
+        config = os.path.join(HERE, "configs", f"{a.id}.json")
+        with open(config, encoding="utf-8") as f:
+            warm = json.load(f).get("warm_start")
+        if warm:  # e.g. BA-GAN: the spec-head run its input-aware head is fine-tuned from
+            run([py, os.path.join(HERE, "train.py"), "--config",
+                 os.path.join(HERE, "configs", warm["config"]), "--run-dir",
+                 os.path.join(HERE, warm["run"])])
+        run([py, os.path.join(HERE, "train.py"), "--config", config, "--run-dir", run_dir])
 
     card = CARDS[a.id]
     test_set = "raw" if card.amplifier == "mosaic" else "srgb"

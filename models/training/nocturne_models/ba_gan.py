@@ -14,6 +14,8 @@ A = tanh(conv3x3_16->1(LReLU(conv3x3_6->16(cat[T, x])))), +1,025 params. The Eq.
 1 - max_c x / max_c y, depends on the input's brightness as well as the output's; a head that
 sees only T must infer x from the 3 channels that also carry the image, and in training it
 learnt each image's mean level but not the map's layout (models/README.md, ba-gan card).
+`input_head_from_spec` turns a trained spec-head generator into an input-aware one that computes
+exactly the same function, so the head can be fine-tuned from there (configs/ba-gan.json).
 
 Discriminator (DPED, Table 2): 100x100 input, returns 2 logits (index 1 = "real"); softmax is
 left to the loss for numerical stability (`probabilities()` gives it). Optional spectral norm.
@@ -134,6 +136,39 @@ class BAGenerator(nn.Module):
         else:
             out = a_hat * t + (1.0 - a_hat) * x
         return out.clamp(0.0, 1.0), a
+
+
+# LReLU(t) - LReLU(-t) = (1 + slope) t for either sign of t, so a pair of features carrying +T and
+# -T lets the wider head reproduce a linear function of T exactly.
+_PAIR_GAIN = 1.2
+
+
+@torch.no_grad()
+def input_head_from_spec(spec: "BAGenerator") -> "BAGenerator":
+    """An input-aware generator with the spec generator's weights whose output (image and
+    attention) equals the spec generator's, to float rounding. Features 0-2 carry +T, 3-5 carry
+    -T; Conv6 reads them with the spec weights /1.2 and -/1.2 and gives features 6-15 (the ones
+    that can see the input, freshly initialised) zero weight, so training starts from the spec
+    network's output and only learns to use x where the attention loss asks for it."""
+    if not isinstance(spec.att_features, SpecAttentionFeatures):
+        raise ValueError("input_head_from_spec needs a generator with the spec attention head")
+    out = BAGenerator(composition="additive" if spec.additive else "blend", attention_head="input")
+    own = {k: v for k, v in spec.state_dict().items() if not k.startswith("conv6.")}
+    missing, unexpected = out.load_state_dict(own, strict=False)
+    assert not unexpected and sorted(missing) == sorted(
+        ["att_features.conv.weight", "att_features.conv.bias", "conv6.weight", "conv6.bias"])
+    feat = out.att_features.conv
+    feat.weight[:6].zero_()
+    feat.bias[:6].zero_()
+    for c in range(3):
+        feat.weight[c, c, 1, 1] = 1.0
+        feat.weight[3 + c, c, 1, 1] = -1.0
+    w = spec.conv6.weight / _PAIR_GAIN  # (1, 3, 3, 3)
+    out.conv6.weight.zero_()
+    out.conv6.weight[:, 0:3] = w
+    out.conv6.weight[:, 3:6] = -w
+    out.conv6.bias.copy_(spec.conv6.bias)
+    return out
 
 
 class BADiscriminator(nn.Module):

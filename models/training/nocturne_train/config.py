@@ -4,7 +4,9 @@ Keys (defaults in DEFAULTS): network, model_kwargs, init (default | kaiming), lo
 schedule {kind: constant|cosine|step, min_lr, milestones, gamma}, crop, batch, steps,
 data {modes: {mode: share}, split, pair_kwargs}, validation {every, count, crop, modes},
 checkpoint_every, seed, threads, max_wall_s (stop early, recorded in the summary),
-gan {d_lr, adv_start, content_start, gp_weight, spectral_norm, weights} for ba-gan.
+gan {d_lr, adv_start, content_start, gp_weight, spectral_norm, weights} for ba-gan,
+warm_start {config, run}: start from the final weights of the run that `config` (a file next to
+this one) trains into `run` (relative to models/training), e.g. to fine-tune a changed head.
 """
 import copy
 import json
@@ -62,6 +64,21 @@ def load_config(path_or_dict) -> dict:
     shares = cfg["data"]["modes"]
     if not shares or any(s < 0 for s in shares.values()) or sum(shares.values()) <= 0:
         raise ValueError(f"{where}: data.modes needs positive shares, got {shares}")
+    ws = cfg.get("warm_start")
+    if ws is not None:
+        if not isinstance(ws, dict) or not ws.get("config") or not ws.get("run"):
+            raise ValueError(f"{where}: 'warm_start' needs 'config' and 'run', got {ws!r}")
+        if isinstance(path_or_dict, dict):
+            raise ValueError(f"{where}: 'warm_start' needs a config file to resolve 'config'")
+        import os
+        base_path = os.path.join(os.path.dirname(os.path.abspath(where)), ws["config"])
+        if not os.path.isfile(base_path):
+            raise ValueError(f"{where}: warm_start config {base_path} does not exist")
+        with open(base_path, encoding="utf-8") as f:
+            base_net = json.load(f).get("network")
+        if base_net != cfg["network"]:
+            raise ValueError(f"{where}: warm_start config trains {base_net!r}, not {cfg['network']!r}")
+        cfg["warm_start"] = dict(ws, config_path=base_path)
     cfg["source"] = where
     return cfg
 

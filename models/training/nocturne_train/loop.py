@@ -22,6 +22,7 @@ from .plot import plot_curves
 from .tasks import make_task
 
 CHECKPOINT = "checkpoint.npz"
+TRAINING_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = "state.pt"
 
 
@@ -108,6 +109,11 @@ def _append_csv(path: str, row: dict) -> None:
         csv.DictWriter(f, fieldnames=header, extrasaction="ignore").writerow(row)
 
 
+def _read_json(path: str) -> dict:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def _truncate_csv(path: str, last_step: int) -> None:
     """Drop rows logged after the checkpoint a resumed run restarts from."""
     if not os.path.exists(path):
@@ -170,6 +176,16 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
         for p in (loss_csv, val_csv):
             if os.path.exists(p):
                 os.remove(p)
+    warm = None
+    if cfg.get("warm_start"):
+        ws = cfg["warm_start"]
+        base_dir = os.path.join(TRAINING_DIR, ws["run"])
+        base = task.warm_start(base_dir) if start == 0 else _read_json(
+            os.path.join(base_dir, "summary.json"))
+        warm = {"config": ws["config"], "run": ws["run"], "steps": base["steps"],
+                "wall_time_s": base["wall_time_s"], "hardware": base["hardware"]}
+        if start == 0:
+            log(f"warm start from {ws['run']} ({base['steps']} steps)")
     with open(os.path.join(run_dir, "config.json"), "w", encoding="utf-8") as f:
         json.dump(cfg, f, indent=2)
     source = BatchSource(cfg)
@@ -236,6 +252,8 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
         "optimiser": dict(cfg["optimiser"], schedule=cfg["schedule"]),
         "final_validation": last_val,
     }
+    if warm:
+        summary["warm_start"] = warm
     with open(os.path.join(run_dir, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, indent=2)
     return summary

@@ -50,6 +50,32 @@ class Task:
         self.loss_name = cfg["loss"]
         self.neid_loss = NEIDLoss(**cfg.get("loss_kwargs", {})) if self.loss_name == "neid" else None
 
+    def warm_start(self, run_dir: str) -> dict:
+        """Load the final weights of another run of this network (its config.json says which
+        architecture they fit); extra modules (the discriminator) come from its state.pt when
+        present. A spec-head BA-GAN moves into an input-aware head without changing its output
+        (ba_gan.input_head_from_spec). Returns that run's summary."""
+        import json
+        import os
+        from nocturne_models.ba_gan import input_head_from_spec
+        from nocturne_models.checkpoint import load_npz
+        with open(os.path.join(run_dir, "config.json"), encoding="utf-8") as f:
+            base_cfg = json.load(f)
+        base = build(self.net_id, **base_cfg.get("model_kwargs", {}))
+        load_npz(base, os.path.join(run_dir, "checkpoint.npz"))
+        own_input_head = getattr(getattr(self.model, "conv6", None), "in_channels", 0) == 16
+        if own_input_head and base.conv6.in_channels == 3:
+            base = input_head_from_spec(base)
+        self.model.load_state_dict(base.state_dict())
+        state_path = os.path.join(run_dir, "state.pt")
+        if os.path.exists(state_path):
+            extra = torch.load(state_path).get("extra", {})
+            for k, m in self.extra_modules().items():
+                if k in extra:
+                    m.load_state_dict(extra[k])
+        with open(os.path.join(run_dir, "summary.json"), encoding="utf-8") as f:
+            return json.load(f)
+
     # -------------------------------------------------------------- input conventions
     def net_input(self, items: List[dict]) -> torch.Tensor:
         x = stack(items, "input")

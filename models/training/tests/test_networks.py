@@ -6,7 +6,7 @@ import torch
 
 from nocturne_models import registry
 from nocturne_models.attention_unet import AttentionUNet
-from nocturne_models.ba_gan import BADiscriminator, BAGenerator
+from nocturne_models.ba_gan import BADiscriminator, BAGenerator, input_head_from_spec
 from nocturne_models.complexity import count_params
 from nocturne_models.neid import NEID
 
@@ -134,6 +134,30 @@ def test_ba_gan_compositions_differ_as_specified():
     assert torch.allclose(y2[mask], expected_blend[mask], atol=1e-5)
     with pytest.raises(ValueError):
         BAGenerator("multiply")
+
+
+@pytest.mark.parametrize("composition", ["additive", "blend"])
+def test_input_head_from_spec_keeps_the_function_and_can_learn_from_x(composition):
+    torch.manual_seed(3)
+    spec = BAGenerator(composition=composition).eval()
+    with torch.no_grad():  # a non-trivial spec head: T has both signs, the bias matters
+        spec.conv6.weight.normal_(0, 0.5)
+        spec.conv6.bias.fill_(0.2)
+    wide = input_head_from_spec(spec).eval()
+    x = torch.rand(2, 3, 29, 34)
+    (img_s, att_s), (img_w, att_w) = spec(x), wide(x)
+    assert wide.conv6.in_channels == 16
+    assert float((att_s - att_w).abs().max()) < 1e-5
+    assert float((img_s - img_w).abs().max()) < 1e-5
+    assert float(att_s.std()) > 0.01  # the comparison is not between two constants
+    # The input-seeing features start with zero weight in Conv6 but get a gradient.
+    att_w.sum().backward()
+    assert float(wide.conv6.weight.grad[:, 6:].abs().sum()) > 0
+
+
+def test_input_head_from_spec_refuses_an_input_head():
+    with pytest.raises(ValueError):
+        input_head_from_spec(BAGenerator(attention_head="input"))
 
 
 def test_ba_gan_discriminator_dped_shape_and_params():

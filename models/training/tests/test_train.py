@@ -20,8 +20,13 @@ needs_photos = pytest.mark.skipif(not ph.cache_available(),
                                   reason="photo cache missing: run models/training/fetch_photos.py")
 
 
-def tiny(path: str, steps: int = 1) -> dict:
+def tiny(path: str, steps: int = 1, base_dir: str = "") -> dict:
+    """A fast version of a config; a warm start first trains its base config into base_dir."""
     cfg = load_config(path)
+    if cfg.get("warm_start"):
+        assert base_dir, f"{path} warm-starts: give tiny() a folder for its base run"
+        train(tiny(cfg["warm_start"]["config_path"]), base_dir, log=lambda s: None)
+        cfg["warm_start"]["run"] = base_dir
     gan = cfg["loss"] == "ba-gan"
     cfg.update(crop=100 if gan else 64, batch=2, steps=steps, threads=2, max_wall_s=0,
                checkpoint_every=1)
@@ -45,7 +50,7 @@ def test_configs_cover_all_networks():
 @needs_photos
 @pytest.mark.parametrize("path", CONFIGS, ids=[os.path.basename(p)[:-5] for p in CONFIGS])
 def test_one_step_writes_checkpoint_and_logs(path, tmp_path):
-    cfg = tiny(path)
+    cfg = tiny(path, base_dir=str(tmp_path / "base"))
     summary = train(cfg, str(tmp_path), command=["test"], log=lambda s: None)
     for name in ("checkpoint.npz", "state.pt", "loss.csv", "val.csv", "curves.png",
                  "summary.json", "config.json"):
@@ -93,6 +98,37 @@ def test_resume_continues_from_saved_step(tmp_path):
     assert [r["step"] for r in b] == ["1", "2", "3"]
     # same data (batches are seeded by step) and restored optimiser state: same step-3 loss
     assert float(b[2]["loss"]) == pytest.approx(float(a[2]["loss"]), rel=1e-3)
+
+
+@needs_photos
+def test_warm_start_into_input_head_starts_where_the_base_run_ended(tmp_path):
+    """configs/ba-gan.json fine-tunes the spec-head run with an input-aware head: its first
+    validation (before any step) must score exactly what the base run's last one did."""
+    cfg = tiny(os.path.join(HERE, "configs", "ba-gan.json"), base_dir=str(tmp_path / "base"))
+    assert cfg["model_kwargs"]["attention_head"] == "input"
+    messages = []
+    summary = train(cfg, str(tmp_path / "tuned"), log=messages.append)
+    assert any("warm start from" in m for m in messages)
+    assert summary["warm_start"]["steps"] == 1
+    base_last = rows(tmp_path / "base" / "val.csv")[-1]
+    tuned_first = rows(tmp_path / "tuned" / "val.csv")[0]
+    assert tuned_first["step"] == "0"
+    for k in base_last:
+        if k != "step":
+            assert float(tuned_first[k]) == pytest.approx(float(base_last[k]), abs=2e-4), k
+
+
+def test_warm_start_must_name_a_config_of_the_same_network(tmp_path):
+    bad = tmp_path / "bad.json"
+    (tmp_path / "other.json").write_text(json.dumps({"network": "neid", "loss": "neid"}))
+    bad.write_text(json.dumps({"network": "ba-gan", "loss": "ba-gan",
+                               "warm_start": {"config": "other.json", "run": "runs/x"}}))
+    with pytest.raises(ValueError, match="neid"):
+        load_config(str(bad))
+    bad.write_text(json.dumps({"network": "ba-gan", "loss": "ba-gan",
+                               "warm_start": {"config": "missing.json", "run": "runs/x"}}))
+    with pytest.raises(ValueError, match="missing.json"):
+        load_config(str(bad))
 
 
 def test_plot_writes_png(tmp_path):
