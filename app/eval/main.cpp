@@ -3,6 +3,8 @@
 //   nocturne-eval --testset DIR [--methods none,he,dhe,retinex,lamba-mitra,ba-gan]
 //                 [--ratio-mode gt|amplifier] [--m 0.5] [--gamma 2.2] [--model-dir DIR]
 //                 [--threads N] [--save-dir DIR] [--set raw|srgb] --out results.json
+// --save-dir keeps every output as <case>_<method>.png, plus <case>_<method>_attention.png and
+// _attention_target.png (grey) for networks with an attention map.
 //
 // Each case: ImageLoader::load -> Pipeline (method; gain = the case's GT ratio, or Lamba's
 // Eq. 5 amplifier with m) -> display buffer (clamped) -> compared with the target PNG decoded
@@ -227,12 +229,13 @@ int main(int argc, char** argv)
                 cv::pow(gc, s.gcGamma, gc);
                 s.psnrGc = *core::ReferenceMetrics::psnr(out, gc);
                 s.lumCorr = ev::correlation(ev::luminance(out), ev::luminance(*target));
+                cv::Mat at;  // the Eq. 4 target of the attention map, when there is one
                 if (!res->attention.empty() && res->attention.size() == out.size()) {
                     // What the sRGB network was fed: linear x gain (1 for amplifier "none"),
                     // clamped, encoded with the exact sRGB curve, as NetworkInput does.
                     cv::Mat fed = image->rgb.mat() * res->gain;
                     cv::min(cv::max(fed, 0.0), 1.0, fed);
-                    const cv::Mat at = ev::attentionTarget(core::encodeSrgb(core::ImageBuffer(fed)).mat(), *target);
+                    at = ev::attentionTarget(core::encodeSrgb(core::ImageBuffer(fed)).mat(), *target);
                     cv::Mat pred;
                     res->attention.convertTo(pred, CV_32F);
                     s.hasAttention = true;
@@ -244,9 +247,23 @@ int main(int argc, char** argv)
                     core::ExportOptions eo;
                     eo.format = core::ExportFormat::Png;
                     eo.copyMetadata = false;
-                    const auto path = (std::filesystem::path(opt.saveDir) / (c.id + "_" + method + ".png")).string();
-                    if (auto w = core::ImageWriter::write(res->display, path, eo, core::ImageMeta{}); !w)
-                        std::fprintf(stderr, "nocturne-eval: %s\n", w.error().describe().c_str());
+                    const auto save = [&](const core::ImageBuffer& img, const std::string& suffix) {
+                        const auto path = (std::filesystem::path(opt.saveDir) / (c.id + "_" + suffix + ".png")).string();
+                        if (auto w = core::ImageWriter::write(img, path, eo, core::ImageMeta{}); !w)
+                            std::fprintf(stderr, "nocturne-eval: %s\n", w.error().describe().c_str());
+                    };
+                    save(res->display, method);
+                    if (s.hasAttention) {
+                        // Grey PNGs of the map and its Eq. 4 target, for the model cards.
+                        const auto grey = [](const cv::Mat& map) {
+                            cv::Mat m, rgb;
+                            map.convertTo(m, CV_32F);
+                            cv::merge(std::vector<cv::Mat>{m, m, m}, rgb);
+                            return core::ImageBuffer(rgb, core::ColorEncoding::Display);
+                        };
+                        save(grey(res->attention), method + "_attention");
+                        save(grey(at), method + "_attention_target");
+                    }
                 }
                 std::fprintf(stderr, "%-34s %-12s gain %6.1f PSNR %6.2f SSIM %.4f MS-SSIM %.4f GC %6.2f %.2fs\n",
                              c.id.c_str(), method.c_str(), s.gain, s.psnr, s.ssim, s.msssim, s.psnrGc, s.seconds);
