@@ -59,6 +59,8 @@ def main(argv=None) -> int:
         x, y = (i % cols) * a.width, (i // cols) * ph
         grid.paste(img, (x, y + 16))
         draw.text((x + 4, y + 2), label, fill=(0, 0, 0))
+    # A 256-colour palette keeps a 10-panel grid near 250 KB instead of ~1.7 MB (lean repo).
+    grid = grid.quantize(colors=256, method=Image.MEDIANCUT, dither=Image.FLOYDSTEINBERG)
     grid.save(a.out, optimize=True)
     print(a.out)
     return 0

@@ -10,7 +10,7 @@ LeakyReLU slope 0.2 everywhere except the tanh. Params 1,578,095.
 
 attention_head="spec" (default) is networks.md's Conv6: A = tanh(conv3x3(T)), 3 -> 1.
 attention_head="input" (DEVIATION, used for the shipped weights) lets the head see the input:
-A = tanh(conv3x3_16->1(LReLU(conv3x3_6->16(cat[T, x])))), +1,025 params. The Eq. 4 target,
+A = tanh(conv3x3_16->1(LReLU(conv3x3_6->16(cat[T, x])))), +997 params. The Eq. 4 target,
 1 - max_c x / max_c y, depends on the input's brightness as well as the output's; a head that
 sees only T must infer x from the 3 channels that also carry the image, and in training it
 learnt each image's mean level but not the map's layout (models/README.md, ba-gan card).
