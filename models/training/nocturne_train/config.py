@@ -10,6 +10,7 @@ this one) trains into `run` (relative to models/training), e.g. to fine-tune a c
 """
 import copy
 import json
+import os
 
 from nocturne_models import registry
 
@@ -70,7 +71,6 @@ def load_config(path_or_dict) -> dict:
             raise ValueError(f"{where}: 'warm_start' needs 'config' and 'run', got {ws!r}")
         if isinstance(path_or_dict, dict):
             raise ValueError(f"{where}: 'warm_start' needs a config file to resolve 'config'")
-        import os
         base_path = os.path.join(os.path.dirname(os.path.abspath(where)), ws["config"])
         if not os.path.isfile(base_path):
             raise ValueError(f"{where}: warm_start config {base_path} does not exist")

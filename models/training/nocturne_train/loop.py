@@ -180,8 +180,9 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
     if cfg.get("warm_start"):
         ws = cfg["warm_start"]
         base_dir = os.path.join(TRAINING_DIR, ws["run"])
-        base = task.warm_start(base_dir) if start == 0 else _read_json(
-            os.path.join(base_dir, "summary.json"))
+        if start == 0:  # a resumed run already holds the warm-started weights
+            task.warm_start(base_dir)
+        base = _read_json(os.path.join(base_dir, "summary.json"))
         warm = {"config": ws["config"], "run": ws["run"], "steps": base["steps"],
                 "wall_time_s": base["wall_time_s"], "hardware": base["hardware"]}
         if start == 0:

@@ -5,6 +5,8 @@ RAW nets (lamba-mitra, gia-net, sid-unet) get input·ratio (GT exposure ratio, a
 the full mosaic unclipped for Lamba, SID-packed and clipped to 1 for SID/GIA. sRGB nets get the
 8-bit dark render (mode 'camera') and/or the BA-GAN recipe input (mode 'ba-gan').
 """
+import json
+import os
 from typing import Dict, List, Tuple
 
 import torch
@@ -12,6 +14,8 @@ import torch.nn.functional as F
 
 from nocturne_data.unprocess import pack_sid
 from nocturne_models import BADiscriminator, build
+from nocturne_models.ba_gan import input_head_from_spec
+from nocturne_models.checkpoint import load_npz
 from nocturne_models.common import kaiming_reinit
 from nocturne_models.losses import (BAGANGeneratorLoss, NEIDLoss, attention_target,
                                     discriminator_loss, gia_loss, gradient_penalty, lamba_loss)
@@ -50,15 +54,11 @@ class Task:
         self.loss_name = cfg["loss"]
         self.neid_loss = NEIDLoss(**cfg.get("loss_kwargs", {})) if self.loss_name == "neid" else None
 
-    def warm_start(self, run_dir: str) -> dict:
+    def warm_start(self, run_dir: str) -> None:
         """Load the final weights of another run of this network (its config.json says which
         architecture they fit); extra modules (the discriminator) come from its state.pt when
         present. A spec-head BA-GAN moves into an input-aware head without changing its output
-        (ba_gan.input_head_from_spec). Returns that run's summary."""
-        import json
-        import os
-        from nocturne_models.ba_gan import input_head_from_spec
-        from nocturne_models.checkpoint import load_npz
+        (ba_gan.input_head_from_spec)."""
         with open(os.path.join(run_dir, "config.json"), encoding="utf-8") as f:
             base_cfg = json.load(f)
         base = build(self.net_id, **base_cfg.get("model_kwargs", {}))
@@ -73,8 +73,6 @@ class Task:
             for k, m in self.extra_modules().items():
                 if k in extra:
                     m.load_state_dict(extra[k])
-        with open(os.path.join(run_dir, "summary.json"), encoding="utf-8") as f:
-            return json.load(f)
 
     # -------------------------------------------------------------- input conventions
     def net_input(self, items: List[dict]) -> torch.Tensor:
