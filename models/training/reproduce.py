@@ -22,6 +22,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 from nocturne_export.cards import CARDS  # noqa: E402
+from nocturne_train import load_config  # noqa: E402
 
 BASELINES = ("he", "dhe", "retinex")
 TESTSET = os.path.join(HERE, "cache", "testset")
@@ -90,12 +91,10 @@ def main(argv=None) -> int:
         run([py, os.path.join(HERE, "make_testset.py")])
     if not a.skip_train:
         config = os.path.join(HERE, "configs", f"{a.id}.json")
-        with open(config, encoding="utf-8") as f:
-            warm = json.load(f).get("warm_start")
+        warm = load_config(config).get("warm_start")
         if warm:  # e.g. BA-GAN: the spec-head run its input-aware head is fine-tuned from
-            run([py, os.path.join(HERE, "train.py"), "--config",
-                 os.path.join(HERE, "configs", warm["config"]), "--run-dir",
-                 os.path.join(HERE, warm["run"])])
+            run([py, os.path.join(HERE, "train.py"), "--config", warm["config_path"],
+                 "--run-dir", os.path.join(HERE, warm["run"])])
         run([py, os.path.join(HERE, "train.py"), "--config", config, "--run-dir", run_dir])
 
     card = CARDS[a.id]

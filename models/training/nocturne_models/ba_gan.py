@@ -139,7 +139,8 @@ class BAGenerator(nn.Module):
 
 
 # LReLU(t) - LReLU(-t) = (1 + slope) t for either sign of t, so a pair of features carrying +T and
-# -T lets the wider head reproduce a linear function of T exactly.
+# -T lets the wider head reproduce a linear function of T exactly (slope 0.2 as in _lrelu, which
+# TorchScript needs as a literal).
 _PAIR_GAIN = 1.2
 
 

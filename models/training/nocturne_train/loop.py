@@ -22,7 +22,6 @@ from .plot import plot_curves
 from .tasks import make_task
 
 CHECKPOINT = "checkpoint.npz"
-TRAINING_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = "state.pt"
 
 
@@ -179,7 +178,7 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
     warm = None
     if cfg.get("warm_start"):
         ws = cfg["warm_start"]
-        base_dir = os.path.join(TRAINING_DIR, ws["run"])
+        base_dir = os.path.join(ph.TRAINING_DIR, ws["run"])
         if start == 0:  # a resumed run already holds the warm-started weights
             task.warm_start(base_dir)
         base = _read_json(os.path.join(base_dir, "summary.json"))

@@ -63,8 +63,8 @@ class Task:
             base_cfg = json.load(f)
         base = build(self.net_id, **base_cfg.get("model_kwargs", {}))
         load_npz(base, os.path.join(run_dir, "checkpoint.npz"))
-        own_input_head = getattr(getattr(self.model, "conv6", None), "in_channels", 0) == 16
-        if own_input_head and base.conv6.in_channels == 3:
+        head = self.cfg["model_kwargs"].get("attention_head")
+        if head == "input" and base_cfg.get("model_kwargs", {}).get("attention_head", "spec") == "spec":
             base = input_head_from_spec(base)
         self.model.load_state_dict(base.state_dict())
         state_path = os.path.join(run_dir, "state.pt")
