@@ -116,7 +116,9 @@ def eld_noise(x: torch.Tensor, params: dict, gen: torch.Generator | None = None,
     xd = x.detach().to("cpu", torch.float64)
     p = {k: v for k, v in params.items() if torch.is_tensor(v)}
     span = _bcast(p["white"] - p["black"], xd)
-    signal = xd.clamp(0.0, 1.0) * span / _bcast(p["ratio"], xd)
+    # Not clipped at 1: a light source brighter than white at the normal exposure is what the
+    # dark capture records unclipped; the ADC's clip at `white` below saturates it.
+    signal = xd.clamp_min(0.0) * span / _bcast(p["ratio"], xd)
     k = _bcast(p["K"], xd)
     z = k * torch.poisson(signal / k, generator=gen) if shot else signal.clone()
     if read:

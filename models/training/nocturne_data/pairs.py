@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import torch
 
+from . import lights as lt
 from . import noise as nz
 from . import unprocess as up
 
@@ -15,13 +16,18 @@ EPS = 1e-4
 
 
 def _dark_capture(y: torch.Tensor, gen, cfa: str, noise_model: str, ratio_range, bits_choices,
-                  clip_negative: bool = True):
-    """Shared core: unprocess y, mosaic it, capture it r times darker with sensor noise."""
+                  clip_negative: bool = True, lights: float = 0.0):
+    """Shared core: unprocess y, mosaic it, capture it r times darker with sensor noise.
+    lights: probability that a sample gets light sources (nocturne_data.lights); with 0 no
+    random number is drawn for them, so older configs keep their exact data."""
     n = y.shape[0]
     meta = up.random_metadata(n, gen, cfa)
     cam = up.unprocess(y, meta)
-    clean_mosaic = up.mosaic(cam, cfa)
     params = nz.sample_eld_params(n, gen, ratio_range=ratio_range, bits_choices=bits_choices)
+    if lights > 0:
+        cam, lit = lt.add_lights(cam, meta, params["ratio"], gen, lights)
+        params["lit"] = lit
+    clean_mosaic = up.mosaic(cam, cfa)
     if noise_model == "eld":
         dn = nz.eld_noise(clean_mosaic, params, gen)
         dark = nz.normalise_dn(dn, params, clip_negative).to(y.dtype)
@@ -42,7 +48,7 @@ def _dark_capture(y: torch.Tensor, gen, cfa: str, noise_model: str, ratio_range,
 
 def raw_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB",
              noise_model: str = "eld", ratio_range=nz.RATIO_RANGE, bits_choices=(12, 14),
-             clip_negative: bool = True) -> dict:
+             clip_negative: bool = True, lights: float = 0.0) -> dict:
     """Pair for RAW networks (Lamba, GIA-Net, SID).
 
     input  (B,1,H,W): dark noisy mosaic, (DN − black)/(white − black), NOT yet amplified;
@@ -51,9 +57,10 @@ def raw_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB",
     target (B,3,H,W): the clean camera image through the ISP (≈ y; exact by construction).
     clip_negative: clip values below black to 0 like SID (a mean bias in deep shadows);
     False keeps them, as raw files that store sub-black values do.
+    lights: probability of adding light sources (lamps, lit windows) to a sample.
     Also: clean_mosaic, meta (to re-render), noise (per-sample parameter record)."""
     meta, cam, clean_mosaic, dark, params = _dark_capture(
-        y, gen, cfa, noise_model, ratio_range, bits_choices, clip_negative)
+        y, gen, cfa, noise_model, ratio_range, bits_choices, clip_negative, lights)
     return {"input": dark, "ratio": params["ratio"].to(y), "target": up.process(cam, meta),
             "clean_mosaic": clean_mosaic, "meta": meta, "noise": nz.record(params)}
 
@@ -74,12 +81,12 @@ def quantise8(x: torch.Tensor) -> torch.Tensor:
 
 def camera_srgb_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB",
                      noise_model: str = "eld", ratio_range=nz.RATIO_RANGE,
-                     bits_choices=(12, 14)) -> dict:
+                     bits_choices=(12, 14), lights: float = 0.0) -> dict:
     """sRGB pair 'camera' mode (Attention U-Net, NEID, BA-GAN): the dark noisy capture
     rendered by the camera ISP without brightening (bilinear demosaic, WB, CCM, gamma,
     smoothstep) and stored as 8-bit — what a dark JPEG looks like. target = clean ISP output."""
     meta, cam, _, dark, params = _dark_capture(y, gen, cfa, noise_model, ratio_range,
-                                               bits_choices)
+                                               bits_choices, lights=lights)
     x = quantise8(up.process_mosaic(dark, meta))
     target = up.process(cam, meta)
     return {"input": x, "target": target, "attention": attention_target(x, target),
