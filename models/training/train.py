@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train one of Nocturne's networks from a config (CPU or whatever torch finds; CPU here).
+"""Train one of Nocturne's networks from a config, on the CPU or a GPU (config "device").
 
   /usr/bin/python3 models/training/train.py --config models/training/configs/lamba-mitra.json
   /usr/bin/python3 models/training/train.py --config ... --resume          # continue a run
@@ -30,17 +30,27 @@ def main(argv=None) -> int:
     p.add_argument("--batch", type=int, help="override the batch size (smoke tests)")
     p.add_argument("--threads", type=int, help="override torch threads")
     p.add_argument("--max-wall-s", type=float, help="override the wall-time cap (0: none)")
+    p.add_argument("--device", help="override the device: cpu, cuda, cuda:1")
+    p.add_argument("--workers", type=int, help="override the batch-synthesis worker count")
+    p.add_argument("--photo-pack", help="read photos from a pack_photos.py folder")
     args = p.parse_args(argv)
     try:
         cfg = load_config(args.config)
     except (OSError, ValueError, KeyError) as e:
         print(f"train: {args.config}: {e}", file=sys.stderr)
         return 2
-    for key in ("crop", "batch", "threads"):
+    for key in ("crop", "batch", "threads", "device", "workers", "photo_pack"):
         if getattr(args, key) is not None:
             cfg[key] = getattr(args, key)
     if args.max_wall_s is not None:
         cfg["max_wall_s"] = args.max_wall_s
+    if str(cfg["device"]).startswith("cuda"):
+        import torch
+        if not torch.cuda.is_available():
+            print(f"train: {args.config} trains on '{cfg['device']}', which this machine does "
+                  "not have: add --device cpu (much slower) or use a GPU machine",
+                  file=sys.stderr)
+            return 2
     run_dir = args.run_dir or os.path.join(HERE, "runs", cfg["network"])
     summary = train(cfg, run_dir, resume=args.resume, steps=args.steps,
                     command=["train.py"] + list(argv), log=lambda s: print(s, flush=True))

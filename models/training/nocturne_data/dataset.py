@@ -6,6 +6,7 @@ is the same whichever DataLoader worker builds it and however many workers there
 from __future__ import annotations
 
 import hashlib
+import os
 
 import numpy as np
 import torch
@@ -25,12 +26,18 @@ def item_seed(*parts: int) -> int:
 
 class PhotoStore:
     """Decoded photos (uint8, long side <= max_side) kept in memory: crops are then cheap.
-    uint8 rather than float32 keeps the ~100 photos at ~50 MB; crops are converted."""
+    uint8 rather than float32 keeps the ~100 photos at ~50 MB; crops are converted.
 
-    def __init__(self, entries: list[dict], max_side: int = 1024, cache_dir: str = ph.CACHE_DIR):
+    pack_dir: a photo pack (pack_photos.py) to read instead of the package cache: the same
+    pixels, already decoded at max_side and stored losslessly, small enough to carry to a
+    training machine that has no Debian packages."""
+
+    def __init__(self, entries: list[dict], max_side: int = 1024, cache_dir: str = ph.CACHE_DIR,
+                 pack_dir: str = ""):
         self.entries = entries
         self.max_side = max_side
         self.cache_dir = cache_dir
+        self.pack_dir = pack_dir
         self._images: dict[int, np.ndarray] = {}
 
     def __len__(self) -> int:
@@ -38,8 +45,16 @@ class PhotoStore:
 
     def image(self, i: int) -> np.ndarray:
         if i not in self._images:
-            path = ph.photo_file(self.entries[i], self.cache_dir)
-            self._images[i] = ph.load_rgb8(path, self.max_side)
+            if self.pack_dir:
+                path = ph.packed_file(self.entries[i], self.pack_dir, self.max_side)
+                if not os.path.isfile(path):
+                    raise FileNotFoundError(f"{path}: photo '{self.entries[i]['path']}' is not "
+                                            f"in the pack (pack_photos.py --max-side "
+                                            f"{self.max_side})")
+                self._images[i] = ph.load_rgb8(path)
+            else:
+                path = ph.photo_file(self.entries[i], self.cache_dir)
+                self._images[i] = ph.load_rgb8(path, self.max_side)
         return self._images[i]
 
     def preload(self) -> "PhotoStore":
@@ -85,13 +100,13 @@ class SyntheticPairs(Dataset):
     def __init__(self, split: str = "train", mode: str = "raw", crop: int = 512,
                  length: int = 1000, seed: int = 0, max_side: int = 1024,
                  manifest: dict | None = None, store: PhotoStore | None = None,
-                 cache_dir: str = ph.CACHE_DIR, **pair_kwargs):
+                 cache_dir: str = ph.CACHE_DIR, pack_dir: str = "", **pair_kwargs):
         if mode not in MODES:
             raise ValueError(f"unknown mode '{mode}': use one of {MODES}")
         if mode != "ba-gan" and crop % 2:
             raise ValueError(f"RAW modes need an even crop, got {crop}")
         self.store = store or PhotoStore(ph.photos_for_split(split, manifest), max_side,
-                                         cache_dir)
+                                         cache_dir, pack_dir)
         if len(self.store) == 0:
             raise ValueError(f"split '{split}' has no photos in the manifest")
         self.mode, self.crop, self.length, self.seed = mode, crop, length, seed

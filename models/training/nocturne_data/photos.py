@@ -21,6 +21,12 @@ def photo_file(entry: dict, cache_dir: str = CACHE_DIR) -> str:
     return os.path.join(extract_dir(entry["package"], cache_dir), entry["path"].lstrip("/"))
 
 
+def packed_file(entry: dict, pack_dir: str, max_side: int) -> str:
+    """Where pack_photos.py stores a photo decoded at max_side: named by content hash and size,
+    so a pack made at another max_side is never read by mistake."""
+    return os.path.join(pack_dir, f"{entry['sha256'][:16]}-{max_side}.png")
+
+
 def load_manifest(path: str = MANIFEST_PATH) -> dict:
     with open(path, encoding="utf-8") as f:
         return json.load(f)

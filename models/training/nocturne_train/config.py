@@ -4,6 +4,8 @@ Keys (defaults in DEFAULTS): network, model_kwargs, init (default | kaiming), lo
 schedule {kind: constant|cosine|step, min_lr, milestones, gamma}, crop, batch, steps,
 data {modes: {mode: share}, split, pair_kwargs}, validation {every, count, crop, modes},
 checkpoint_every, seed, threads, max_wall_s (stop early, recorded in the summary),
+device (cpu | cuda | cuda:N), workers (processes that synthesise batches ahead; 0: in the
+training process), photo_pack (a pack_photos.py folder read instead of the package cache),
 gan {d_lr, adv_start, content_start, gp_weight, spectral_norm, weights} for ba-gan,
 warm_start {config, run}: start from the final weights of the run that `config` (a file next to
 this one) trains into `run` (relative to models/training), e.g. to fine-tune a changed head.
@@ -29,9 +31,13 @@ DEFAULTS = {
     "seed": 0,
     "threads": 2,
     "max_wall_s": 0,
+    "device": "cpu",
+    "workers": 0,
+    "photo_pack": "",
 }
 
 LOSSES = ("lamba", "gia", "l1", "neid", "ba-gan")
+DISCRIMINATOR_PATCH = 100  # BADiscriminator's fixed input size
 
 
 def _merge(base: dict, extra: dict) -> dict:
@@ -65,6 +71,15 @@ def load_config(path_or_dict) -> dict:
     shares = cfg["data"]["modes"]
     if not shares or any(s < 0 for s in shares.values()) or sum(shares.values()) <= 0:
         raise ValueError(f"{where}: data.modes needs positive shares, got {shares}")
+    gan = cfg.get("gan", {})
+    if cfg["loss"] == "ba-gan" and int(gan.get("adv_start", 0)) < cfg["steps"] \
+            and cfg["crop"] != DISCRIMINATOR_PATCH:
+        # Caught here rather than at the first adversarial step, possibly an hour in.
+        raise ValueError(f"{where}: the BA-GAN discriminator takes {DISCRIMINATOR_PATCH}x"
+                         f"{DISCRIMINATOR_PATCH} patches (DPED's FC layer), so 'crop' must be "
+                         f"{DISCRIMINATOR_PATCH} while gan.adv_start < steps, got {cfg['crop']}")
+    if str(cfg["device"]).split(":")[0] not in ("cpu", "cuda"):
+        raise ValueError(f"{where}: 'device' must be cpu, cuda or cuda:N, got {cfg['device']!r}")
     ws = cfg.get("warm_start")
     if ws is not None:
         if not isinstance(ws, dict) or not ws.get("config") or not ws.get("run"):

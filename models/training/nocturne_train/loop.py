@@ -8,7 +8,7 @@ import os
 import platform
 import sys
 import time
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 import torch
 
@@ -25,8 +25,8 @@ CHECKPOINT = "checkpoint.npz"
 STATE = "state.pt"
 
 
-def hardware() -> str:
-    """CPU model name from /proc/cpuinfo and the core count (no GPU is used)."""
+def hardware(device: str = "cpu") -> str:
+    """CPU model name from /proc/cpuinfo, the core count and the GPU when training on one."""
     model = platform.processor() or "unknown CPU"
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -36,7 +36,11 @@ def hardware() -> str:
                     break
     except OSError:
         pass
-    return f"{model}, {os.cpu_count()} cores (nproc), CPU only, torch threads {torch.get_num_threads()}"
+    where = "CPU only"
+    if str(device).startswith("cuda"):
+        where = f"GPU {torch.cuda.get_device_name(torch.device(device))}"
+    return (f"{model}, {os.cpu_count()} cores (nproc), {where}, "
+            f"torch threads {torch.get_num_threads()}")
 
 
 def data_description(cfg: dict) -> str:
@@ -50,6 +54,7 @@ class BatchSource:
     """Batch for step s = first n_k items of each mode's dataset at epoch s."""
 
     def __init__(self, cfg: dict, store: Optional[PhotoStore] = None):
+        pack = cfg.get("photo_pack", "")
         shares = cfg["data"]["modes"]
         total = sum(shares.values())
         counts, left = {}, cfg["batch"]
@@ -59,7 +64,7 @@ class BatchSource:
             counts[m] = min(n, left)
             left -= counts[m]
         split = cfg["data"]["split"]
-        self.store = store or PhotoStore(ph.photos_for_split(split))
+        self.store = store or PhotoStore(ph.photos_for_split(split), pack_dir=pack)
         self.sets = {m: SyntheticPairs(split, m, crop=cfg["crop"], length=max(1, n),
                                        seed=cfg["seed"] + 1000 * i, store=self.store,
                                        **cfg["data"].get("pair_kwargs", {}).get(m, {}))
@@ -73,6 +78,32 @@ class BatchSource:
             items += [ds[i] for i in range(self.counts[m])]
         return items
 
+    def batches(self, start: int, stop: int, workers: int = 0, pin: bool = False
+                ) -> Iterator[List[dict]]:
+        """Batches start..stop-1 in order. With workers > 0 they are made ahead in worker
+        processes (a GPU outruns one CPU core's pair synthesis); the batch for step s is the
+        same either way, since every item is seeded by its step."""
+        if workers <= 0:
+            for s in range(start, stop):
+                yield self.batch(s)
+            return
+        self.store.preload()  # decoded once here, shared with the forked workers
+        loader = torch.utils.data.DataLoader(_Steps(self, start, stop), batch_size=None,
+                                             num_workers=workers, prefetch_factor=4,
+                                             pin_memory=pin)
+        yield from loader
+
+
+class _Steps(torch.utils.data.Dataset):
+    def __init__(self, source: BatchSource, start: int, stop: int):
+        self.source, self.start, self.stop = source, start, stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def __getitem__(self, i: int) -> List[dict]:
+        return self.source.batch(self.start + i)
+
 
 def validation_items(cfg: dict) -> Dict[str, List[dict]]:
     v = cfg["validation"]
@@ -80,7 +111,8 @@ def validation_items(cfg: dict) -> Dict[str, List[dict]]:
     out = {}
     for m in modes:
         kwargs = cfg["data"].get("pair_kwargs", {}).get(m, {})
-        out[m] = fixed_validation(m, count=v["count"], crop=v["crop"], **kwargs)
+        out[m] = fixed_validation(m, count=v["count"], crop=v["crop"],
+                                  pack_dir=cfg.get("photo_pack", ""), **kwargs)
     return out
 
 
@@ -142,7 +174,7 @@ def save_state(task, run_dir: str, step: int, wall: float, cfg: dict) -> None:
 
 def load_state(task, run_dir: str) -> Dict:
     load_npz(task.model, os.path.join(run_dir, CHECKPOINT))
-    state = torch.load(os.path.join(run_dir, STATE))
+    state = torch.load(os.path.join(run_dir, STATE), map_location=task.device)
     for k, o in task.optimisers.items():
         o.load_state_dict(state["optimisers"][k])
     for k, m in task.extra_modules().items():
@@ -159,6 +191,9 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
     `steps` overrides cfg['steps'] as a stop point without changing the lr schedule."""
     os.makedirs(run_dir, exist_ok=True)
     torch.set_num_threads(int(cfg["threads"]))
+    cuda = str(cfg["device"]).startswith("cuda")
+    if cuda:
+        torch.backends.cudnn.benchmark = True  # fixed crop sizes: pick the fastest kernels
     torch.manual_seed(int(cfg["seed"]))
     task = make_task(cfg)
     stop = int(steps if steps is not None else cfg["steps"])
@@ -211,13 +246,14 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
     if start == 0:
         run_validation(0)
     last_val = None
+    batches = source.batches(start, stop, int(cfg["workers"]), pin=cuda)
     while step < stop:
         progress = None
         if cfg["schedule"].get("by_wall") and max_wall > 0:
             progress = (wall0 + time.time() - t0) / max_wall
         lr = learning_rate(cfg, step, progress)
         ts = time.time()
-        parts = task.train_step(source.batch(step), lr)
+        parts = task.train_step(next(batches), lr)
         step += 1
         if not all(math.isfinite(v) for v in parts.values()):
             raise FloatingPointError(f"{cfg['network']}: non-finite loss at step {step}: {parts}")
@@ -241,7 +277,7 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
                 f"{cfg['network']}: {step} steps, {wall / 60:.1f} min")
     summary = {
         "command": " ".join(command or sys.argv),
-        "hardware": hardware(),
+        "hardware": hardware(cfg["device"]),
         "steps": step,
         "planned_steps": int(cfg["steps"]),
         "stopped_early": stopped_early,

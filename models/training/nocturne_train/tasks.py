@@ -45,9 +45,11 @@ class Task:
     def __init__(self, cfg: dict):
         self.cfg = cfg
         self.net_id = cfg["network"]
+        self.device = torch.device(cfg["device"])
         self.model = build(self.net_id, **cfg["model_kwargs"])
         if cfg["init"] == "kaiming":
             kaiming_reinit(self.model)
+        self.model.to(self.device)
         opt = cfg["optimiser"]
         self.optimisers = {"g": torch.optim.Adam(self.model.parameters(), lr=opt["lr"],
                                                  betas=tuple(opt["betas"]))}
@@ -69,16 +71,19 @@ class Task:
         self.model.load_state_dict(base.state_dict())
         state_path = os.path.join(run_dir, "state.pt")
         if os.path.exists(state_path):
-            extra = torch.load(state_path).get("extra", {})
+            extra = torch.load(state_path, map_location=self.device).get("extra", {})
             for k, m in self.extra_modules().items():
                 if k in extra:
                     m.load_state_dict(extra[k])
 
     # -------------------------------------------------------------- input conventions
+    def batch(self, items: List[dict], key: str) -> torch.Tensor:
+        return stack(items, key).to(self.device, non_blocking=True)
+
     def net_input(self, items: List[dict]) -> torch.Tensor:
-        x = stack(items, "input")
+        x = self.batch(items, "input")
         if "ratio" in items[0] and x.shape[1] == 1:  # RAW mosaic
-            x = x * stack(items, "ratio")[:, None, None, None]
+            x = x * self.batch(items, "ratio")[:, None, None, None]
             if self.net_id in ("sid-unet", "gia-net"):
                 x = pack_sid(x.clamp_max(1.0), "RGGB")
             return x
@@ -94,10 +99,10 @@ class Task:
 
     def compute_loss(self, items: List[dict]) -> Tuple[torch.Tensor, Dict[str, float]]:
         x = self.net_input(items)
-        y = stack(items, "target")
+        y = self.batch(items, "target")
         if self.loss_name == "neid":
             le, dr = self.model(x)
-            dr_target = stack(items, "input")  # DR = super-resolve the dark input (§4)
+            dr_target = self.batch(items, "input")  # DR = super-resolve the dark input (§4)
             total, parts = self.neid_loss(le, y, dr, dr_target)
             return total, {k: float(v) for k, v in parts.items()}
         pred = self.forward_image(x)
@@ -130,7 +135,7 @@ class Task:
     def score_item(self, item: dict) -> Dict[str, float]:
         """PSNR / SSIM (torch SSIM, Gaussian 11x11, per channel) of one validation item."""
         pred = self.predict([item])
-        y = item["target"][None]
+        y = self.batch([item], "target")
         return {"psnr": psnr(pred, y), "ssim": float(ssim(pred, y))}
 
     @torch.no_grad()
@@ -156,6 +161,7 @@ class BAGANTask(Task):
         super().__init__(cfg)
         gan = cfg.get("gan", {})
         self.disc = BADiscriminator(spectral_norm=bool(gan.get("spectral_norm", True)))
+        self.disc.to(self.device)
         self.optimisers["d"] = torch.optim.Adam(self.disc.parameters(),
                                                 lr=float(gan.get("d_lr", 1e-4)),
                                                 betas=tuple(cfg["optimiser"]["betas"]))
@@ -164,6 +170,7 @@ class BAGANTask(Task):
         self.content_start = int(gan.get("content_start", 0))
         self.gp_weight = float(gan.get("gp_weight", 10.0))
         self.gloss = BAGANGeneratorLoss(VGG19Features(), **gan.get("weights", {}))
+        self.gloss.to(self.device)
         self.step = 0
 
     def train_step(self, items: List[dict], lr: float) -> Dict[str, float]:
@@ -174,7 +181,7 @@ class BAGANTask(Task):
         for g in self.optimisers["d"].param_groups:
             g["lr"] = lr * self.d_lr_ratio
         x = self.net_input(items)
-        y = stack(items, "target")
+        y = self.batch(items, "target")
         y_hat, att = self.model(x)
         out: Dict[str, float] = {}
         adversarial = self.step >= self.adv_start
@@ -206,7 +213,7 @@ class BAGANTask(Task):
         self.model.eval()
         x = self.net_input([item])
         image, att = self.model(x)
-        pred, y = image.clamp(0, 1), item["target"][None]
+        pred, y = image.clamp(0, 1), self.batch([item], "target")
         a = att.clamp(0, 1).flatten()
         target = attention_target(x, y).flatten()
         return {"psnr": psnr(pred, y), "ssim": float(ssim(pred, y)),

@@ -29,7 +29,7 @@ def tiny(path: str, steps: int = 1, base_dir: str = "") -> dict:
         cfg["warm_start"]["run"] = base_dir
     gan = cfg["loss"] == "ba-gan"
     cfg.update(crop=100 if gan else 64, batch=2, steps=steps, threads=2, max_wall_s=0,
-               checkpoint_every=1)
+               checkpoint_every=1, device="cpu", workers=0)
     cfg["validation"] = {"every": 1, "count": 1, "crop": 100 if gan else 64}
     if gan:
         cfg["gan"]["adv_start"] = 0  # exercise the discriminator path too
@@ -102,9 +102,9 @@ def test_resume_continues_from_saved_step(tmp_path):
 
 @needs_photos
 def test_warm_start_into_input_head_starts_where_the_base_run_ended(tmp_path):
-    """configs/ba-gan.json fine-tunes the spec-head run with an input-aware head: its first
+    """configs/ba-gan-finetune.json fine-tunes the spec-head run with an input-aware head: its first
     validation (before any step) must score exactly what the base run's last one did."""
-    cfg = tiny(os.path.join(HERE, "configs", "ba-gan.json"), base_dir=str(tmp_path / "base"))
+    cfg = tiny(os.path.join(HERE, "configs", "ba-gan-finetune.json"), base_dir=str(tmp_path / "base"))
     assert cfg["model_kwargs"]["attention_head"] == "input"
     messages = []
     summary = train(cfg, str(tmp_path / "tuned"), log=messages.append)
@@ -121,11 +121,11 @@ def test_warm_start_into_input_head_starts_where_the_base_run_ended(tmp_path):
 def test_warm_start_must_name_a_config_of_the_same_network(tmp_path):
     bad = tmp_path / "bad.json"
     (tmp_path / "other.json").write_text(json.dumps({"network": "neid", "loss": "neid"}))
-    bad.write_text(json.dumps({"network": "ba-gan", "loss": "ba-gan",
+    bad.write_text(json.dumps({"network": "ba-gan", "loss": "ba-gan", "crop": 100,
                                "warm_start": {"config": "other.json", "run": "runs/x"}}))
     with pytest.raises(ValueError, match="neid"):
         load_config(str(bad))
-    bad.write_text(json.dumps({"network": "ba-gan", "loss": "ba-gan",
+    bad.write_text(json.dumps({"network": "ba-gan", "loss": "ba-gan", "crop": 100,
                                "warm_start": {"config": "missing.json", "run": "runs/x"}}))
     with pytest.raises(ValueError, match="missing.json"):
         load_config(str(bad))
@@ -181,6 +181,7 @@ def test_kaiming_init_option_is_validated_and_wakes_neid(tmp_path):
     dead zone); "init": "kaiming" gives an output of image scale. Unknown inits are refused."""
     from nocturne_train.tasks import make_task
     cfg = load_config(os.path.join(HERE, "configs", "neid.json"))
+    cfg["device"] = "cpu"
     x = torch.rand(1, 3, 32, 32)
     scales = {}
     for init in ("default", "kaiming"):
@@ -194,4 +195,55 @@ def test_kaiming_init_option_is_validated_and_wakes_neid(tmp_path):
     bad.write_text(json.dumps(dict(json.load(open(os.path.join(HERE, "configs", "neid.json"))),
                                    init="xavier")))
     with pytest.raises(ValueError, match="init"):
+        load_config(str(bad))
+
+
+@needs_photos
+def test_worker_batches_equal_in_process_batches(tmp_path):
+    # The GPU recipes make batches in worker processes; the data must not depend on that.
+    from nocturne_train.loop import BatchSource
+    cfg = tiny(os.path.join(HERE, "configs", "lamba-mitra.json"))
+    source = BatchSource(cfg)
+    ahead = list(source.batches(3, 6, workers=2))
+    assert len(ahead) == 3
+    for step, items in zip(range(3, 6), ahead):
+        for a, b in zip(items, source.batch(step)):
+            assert torch.equal(a["input"], b["input"]) and torch.equal(a["target"], b["target"])
+
+
+@needs_photos
+def test_photo_pack_holds_the_same_pixels(tmp_path):
+    import subprocess
+    import sys
+    from nocturne_data.dataset import PhotoStore
+    out = tmp_path / "pack"
+    subprocess.run([sys.executable, os.path.join(HERE, "pack_photos.py"), "--out", str(out),
+                    "--splits", "val", "--max-side", "256"], check=True)
+    entries = ph.photos_for_split("val")
+    assert len(list(out.iterdir())) == len(entries)
+    cached = PhotoStore(entries, max_side=256)
+    packed = PhotoStore(entries, max_side=256, pack_dir=str(out))
+    for i in range(len(entries)):
+        assert np.array_equal(cached.image(i), packed.image(i))
+    # A pack made at another size is refused by name, not silently read.
+    with pytest.raises(FileNotFoundError, match="pack_photos.py --max-side 512"):
+        PhotoStore(entries, max_side=512, pack_dir=str(out)).image(0)
+    refused = subprocess.run([sys.executable, os.path.join(HERE, "pack_photos.py"), "--out",
+                              str(out), "--splits", "test"], capture_output=True, text=True)
+    assert refused.returncode != 0 and "test split" in refused.stderr
+
+
+def test_gan_crop_and_device_are_validated(tmp_path):
+    base = dict(json.load(open(os.path.join(HERE, "configs", "ba-gan.json"))))
+    base.pop("warm_start")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(dict(base, crop=128)))
+    with pytest.raises(ValueError, match="100x100"):
+        load_config(str(bad))
+    # Without an adversarial phase any crop is fine (the discriminator never runs).
+    ok = tmp_path / "ok.json"
+    ok.write_text(json.dumps(dict(base, crop=128, gan=dict(base["gan"], adv_start=base["steps"]))))
+    assert load_config(str(ok))["crop"] == 128
+    bad.write_text(json.dumps(dict(base, device="tpu")))
+    with pytest.raises(ValueError, match="device"):
         load_config(str(bad))
