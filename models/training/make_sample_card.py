@@ -5,8 +5,9 @@ methods through the real CLI, for the model cards and the closing notes.
   /usr/bin/python3 models/training/make_sample_card.py --cli build/app/cli/nocturne-cli \
       --entries he,dhe,retinex,lamba-mitra@0.15,gia-net@0.1 --out models/cards/sample.png
 
-An entry is `method` (the CLI defaults: Eq. 5 at m 0.5 where a gain applies) or `method@m`. The sample has no ground truth,
-so the grid is for looking at, not scoring.
+An entry is `method` (the CLI defaults: Eq. 5 at m 0.5 where a gain applies) or `method@m`.
+`--crop X,Y,W,H` cuts the same region from every output before scaling (with --width W: 100 %).
+The sample has no ground truth, so the grid is for looking at, not scoring.
 """
 import argparse
 import os
@@ -39,14 +40,26 @@ def main(argv=None) -> int:
     p.add_argument("--columns", type=int, default=3)
     p.add_argument("--width", type=int, default=400, help="panel width in pixels")
     p.add_argument("--model-dir", help="passed to the CLI")
+    p.add_argument("--crop", help="X,Y,W,H region of each output (pixels of the full frame)")
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
+    box = None
+    if a.crop:
+        try:
+            x, y, w, h = (int(v) for v in a.crop.split(","))
+        except ValueError:
+            p.error(f"--crop wants X,Y,W,H in pixels, got {a.crop!r}")
+        box = (x, y, x + w, y + h)
     extra = ["--model-dir", a.model_dir] if a.model_dir else []
     panels = []
     with tempfile.TemporaryDirectory() as tmp:
         for entry in a.entries.split(","):
             method, _, m = entry.partition("@")
             img = Image.open(enhance(a.cli, a.sample, method, m, tmp, extra)).convert("RGB")
+            if box:
+                if box[2] > img.width or box[3] > img.height:
+                    p.error(f"--crop {a.crop} falls outside the {img.width}x{img.height} output")
+                img = img.crop(box)
             h = round(img.height * a.width / img.width)
             panels.append((img.resize((a.width, h), Image.LANCZOS),
                            method + (f" (m {m})" if m else "")))

@@ -2,6 +2,7 @@
 """Write Nocturne's held-out evaluation set from the photos.json TEST split (never tuned on).
 
   /usr/bin/python3 models/training/make_testset.py [--out models/training/cache/testset]
+  /usr/bin/python3 models/training/make_testset.py --lights 1   # the night set, cache/testset-night
 
 RAW set: 2 crops (768x512) per test photo, each a synthetic dark capture (unprocessing + ELD
 noise, 14-bit, RGGB) written as a minimal DNG, exposure ratio spread evenly over [50, 300];
@@ -63,8 +64,15 @@ def to_hwc(t: torch.Tensor) -> np.ndarray:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--out", default=os.path.join(HERE, "cache", "testset"))
+    p.add_argument("--out", default=None,
+                   help="default cache/testset, or cache/testset-night with --lights")
+    p.add_argument("--lights", type=float, default=0.0,
+                   help="probability of light sources per case (nocturne_data.lights); the "
+                        "night set uses 1: every case has lamps or lit windows, and every "
+                        "sRGB case is a camera render (the BA-GAN recipe has no light model)")
     args = p.parse_args(argv)
+    if args.out is None:
+        args.out = os.path.join(HERE, "cache", "testset-night" if args.lights else "testset")
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(2)
     test = ph.photos_for_split("test")
@@ -82,7 +90,8 @@ def main(argv=None) -> int:
             ratio = float(ratios[order[k]])
             case = f"raw{k:02d}_{name}_{bi}"
             gen = torch.Generator().manual_seed(item_seed(SEED, pi, bi, 0))
-            pr = pairs.raw_pair(y, gen, ratio_range=(ratio, ratio), bits_choices=(14,))
+            pr = pairs.raw_pair(y, gen, ratio_range=(ratio, ratio), bits_choices=(14,),
+                                lights=args.lights)
             rec = pr["noise"][0]
             black, white = int(rec["black"]), int(rec["white"])
             dn = np.round(pr["input"][0, 0].double().numpy() * (white - black) + black)
@@ -99,11 +108,12 @@ def main(argv=None) -> int:
                               "noise": {kk: (round(v, 6) if isinstance(v, float) else v)
                                         for kk, v in rec.items()}})
             # sRGB case from the same photo, other mode per crop
-            mode = "camera" if bi == 0 else "ba-gan"
+            mode = "camera" if bi == 0 or args.lights > 0 else "ba-gan"
             scase = f"srgb{k:02d}_{name}_{mode}"
             gen = torch.Generator().manual_seed(item_seed(SEED, pi, bi, 1))
             if mode == "camera":
-                ps = pairs.camera_srgb_pair(y, gen, ratio_range=(ratio, ratio), bits_choices=(14,))
+                ps = pairs.camera_srgb_pair(y, gen, ratio_range=(ratio, ratio), bits_choices=(14,),
+                                            lights=args.lights)
                 extra = {"ratio_of_capture": ratio}
             else:
                 ps = pairs.ba_gan_pair(y, gen)
@@ -119,7 +129,7 @@ def main(argv=None) -> int:
             print(case, scase, f"ratio {ratio:.1f}", flush=True)
     manifest = {
         "description": "Nocturne held-out test set: photos.json test split, synthetic dark "
-                       "captures (make_testset.py, seed %d)" % SEED,
+                       "captures (make_testset.py, seed %d, lights %g)" % (SEED, args.lights),
         "raw": raw_cases, "srgb": srgb_cases,
         "notes": "sRGB cases have ratio 1: sRGB networks and classical methods see the dark "
                  "file as is in --ratio-mode gt",
