@@ -27,3 +27,5 @@ def test_tables_quote_the_numbers_and_compare():
     assert "| Retinex (MSRCR) | 13.00 |" in text
     # Sections absent from the evaluation (no Eq. 5 run for sRGB networks) are left out.
     assert "Eq. 5" not in text and text.count("Night set") == 1
+    srgb = dict(evaluation(18.0), testset="cache/testset (seed 777), set 'srgb'")
+    assert eval_tables.tables(srgb, "sid-unet").startswith("| sRGB set, no gain |")
