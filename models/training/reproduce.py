@@ -79,6 +79,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=os.path.join(ROOT, "models"))
     p.add_argument("--skip-train", action="store_true", help="reuse runs/<id>/checkpoint.npz")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", help="train on this device instead of the config's (the shipped "
+                   "configs say cuda; --device cpu reproduces on a CPU, many times slower)")
     p.add_argument("--save-dir", help="keep nocturne-eval's output images here")
     p.add_argument("--force", action="store_true", help="ship even if it loses to a baseline")
     a = p.parse_args(argv)
@@ -96,11 +98,13 @@ def main(argv=None) -> int:
         run([py, os.path.join(HERE, "make_testset.py"), "--lights", "1", "--out", NIGHT_TESTSET])
     if not a.skip_train:
         config = os.path.join(HERE, "configs", f"{a.id}.json")
+        device = ["--device", a.device] if a.device else []
         warm = load_config(config).get("warm_start")
         if warm:  # e.g. BA-GAN: the spec-head run its input-aware head is fine-tuned from
             run([py, os.path.join(HERE, "train.py"), "--config", warm["config_path"],
-                 "--run-dir", os.path.join(HERE, warm["run"])])
-        run([py, os.path.join(HERE, "train.py"), "--config", config, "--run-dir", run_dir])
+                 "--run-dir", os.path.join(HERE, warm["run"])] + device)
+        run([py, os.path.join(HERE, "train.py"), "--config", config, "--run-dir", run_dir]
+            + device)
 
     card = CARDS[a.id]
     test_set = "raw" if card.amplifier == "mosaic" else "srgb"

@@ -17,6 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from nocturne_train import load_config, train  # noqa: E402
+from nocturne_train.config import check  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -44,6 +45,11 @@ def main(argv=None) -> int:
             cfg[key] = getattr(args, key)
     if args.max_wall_s is not None:
         cfg["max_wall_s"] = args.max_wall_s
+    try:
+        check(cfg, f"{args.config} with the command-line overrides")
+    except ValueError as e:
+        print(f"train: {e}", file=sys.stderr)
+        return 2
     if str(cfg["device"]).startswith("cuda"):
         import torch
         if not torch.cuda.is_available():

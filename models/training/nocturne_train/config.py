@@ -50,15 +50,9 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def load_config(path_or_dict) -> dict:
-    """Read and validate a config; raises ValueError naming the file and the bad key."""
-    if isinstance(path_or_dict, dict):
-        raw, where = path_or_dict, "<dict>"
-    else:
-        where = str(path_or_dict)
-        with open(where, encoding="utf-8") as f:
-            raw = json.load(f)
-    cfg = _merge(DEFAULTS, raw)
+def check(cfg: dict, where: str) -> None:
+    """The checks a merged config must pass; train.py repeats them after its command-line
+    overrides (a --crop or --device given there is checked like one in the file)."""
     if "network" not in cfg:
         raise ValueError(f"{where}: 'network' is required (one of {sorted(registry.NETWORKS)})")
     registry.spec(cfg["network"])
@@ -80,6 +74,18 @@ def load_config(path_or_dict) -> dict:
                          f"{DISCRIMINATOR_PATCH} while gan.adv_start < steps, got {cfg['crop']}")
     if str(cfg["device"]).split(":")[0] not in ("cpu", "cuda"):
         raise ValueError(f"{where}: 'device' must be cpu, cuda or cuda:N, got {cfg['device']!r}")
+
+
+def load_config(path_or_dict) -> dict:
+    """Read and validate a config; raises ValueError naming the file and the bad key."""
+    if isinstance(path_or_dict, dict):
+        raw, where = path_or_dict, "<dict>"
+    else:
+        where = str(path_or_dict)
+        with open(where, encoding="utf-8") as f:
+            raw = json.load(f)
+    cfg = _merge(DEFAULTS, raw)
+    check(cfg, where)
     ws = cfg.get("warm_start")
     if ws is not None:
         if not isinstance(ws, dict) or not ws.get("config") or not ws.get("run"):

@@ -247,3 +247,13 @@ def test_gan_crop_and_device_are_validated(tmp_path):
     bad.write_text(json.dumps(dict(base, device="tpu")))
     with pytest.raises(ValueError, match="device"):
         load_config(str(bad))
+
+
+def test_train_cli_overrides_are_checked_like_the_file(capsys):
+    import train as train_cli
+    config = os.path.join(HERE, "configs", "ba-gan-base-gpu.json")
+    assert train_cli.main(["--config", config, "--device", "cpu", "--crop", "128"]) == 2
+    err = capsys.readouterr().err
+    assert "command-line overrides" in err and "100x100" in err
+    assert train_cli.main(["--config", config, "--device", "tpu"]) == 2
+    assert "'device' must be" in capsys.readouterr().err
