@@ -12,11 +12,11 @@ the GPU and the CPU cores busy together. Used for the shipped weights on a lent 
 --collect writes <id>.npz (the final weights, stored as float16: the exported model stores
 fp16 anyway, and it halves what travels back; split into <id>.npz.partN when larger than
 PART_BYTES, the most one file may be to come back from the machine) and runs.tar.gz (each
-run's loss/val CSVs, curves, summary, config and log; no optimiser state). Unpack both into models/training/runs
-with `train_many.py --unpack OUT`, then reproduce.py --skip-train evaluates and ships.
+run's loss/val CSVs, curves, summary, config and log, its warm-start base run's too; no
+optimiser state). `train_many.py --unpack OUT` puts both into models/training/runs, then
+reproduce.py --skip-train evaluates and ships.
 """
 import argparse
-import io
 import os
 import subprocess
 import sys
@@ -80,10 +80,16 @@ def collect(ids: list, runs: str, out: str, part_bytes: int = PART_BYTES) -> Non
             if os.path.isfile(ckpt):
                 to_fp16_npz(ckpt, os.path.join(out, f"{net_id}.npz"))
                 split_file(os.path.join(out, f"{net_id}.npz"), part_bytes)
-            for name in KEEP:
-                path = os.path.join(run_dir, name)
-                if os.path.isfile(path):
-                    tar.add(path, arcname=f"{net_id}/{name}")
+            dirs = {net_id: run_dir}
+            warm = load_config(os.path.join(HERE, "configs", f"{net_id}.json")).get("warm_start")
+            if warm:  # the base run's curves and summary belong in the card too
+                base = os.path.join(HERE, warm["run"])
+                dirs[os.path.basename(base)] = base
+            for arc, folder in dirs.items():
+                for name in KEEP:
+                    path = os.path.join(folder, name)
+                    if os.path.isfile(path):
+                        tar.add(path, arcname=f"{arc}/{name}")
             log = os.path.join(runs, f"{net_id}.log")
             if os.path.isfile(log):
                 tar.add(log, arcname=f"{net_id}.log")
@@ -100,15 +106,13 @@ def unpack(src: str, runs: str) -> None:
         whole = os.path.join(src, f"{net_id}.npz")
         parts = sorted((n for n in names if n.startswith(f"{net_id}.npz.part")),
                        key=lambda n: int(n.rsplit("part", 1)[1]))
-        data = io.BytesIO()
-        for path in ([whole] if os.path.isfile(whole) else
-                     [os.path.join(src, n) for n in parts]):
-            with open(path, "rb") as f:
-                data.write(f.read())
         run_dir = os.path.join(runs, net_id)
         os.makedirs(run_dir, exist_ok=True)
-        with open(os.path.join(run_dir, "checkpoint.npz"), "wb") as f:
-            f.write(data.getvalue())
+        with open(os.path.join(run_dir, "checkpoint.npz"), "wb") as dest:
+            for path in ([whole] if os.path.isfile(whole) else
+                         [os.path.join(src, n) for n in parts]):
+                with open(path, "rb") as f:
+                    dest.write(f.read())
         print(f"{net_id} -> {run_dir}/checkpoint.npz")
 
 

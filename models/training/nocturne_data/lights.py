@@ -13,6 +13,8 @@ Every draw comes from the given torch.Generator, so a seeded item stays reproduc
 """
 from __future__ import annotations
 
+import math
+
 import torch
 
 # Light colours in linear sRGB, normalised to a peak of 1: low-pressure sodium, high-pressure
@@ -31,7 +33,6 @@ def _u(gen, lo: float, hi: float) -> float:
 
 
 def _log_u(gen, lo: float, hi: float) -> float:
-    import math
     return math.exp(_u(gen, math.log(lo), math.log(hi)))
 
 

@@ -37,3 +37,19 @@ def test_collect_then_unpack_gives_fp16_rounded_weights(tmp_path, part_bytes):
         assert torch.equal(a.half().float(), b), k
     with np.load(back / "lamba-mitra" / "checkpoint.npz") as data:
         assert data["mse.conv1.bias"].dtype == np.float16
+
+
+def test_collect_brings_the_warm_start_base_runs_logs(tmp_path, monkeypatch):
+    import tarfile
+    runs, out = tmp_path / "runs", tmp_path / "out"
+    (runs / "ba-gan").mkdir(parents=True)
+    (runs / "ba-gan" / "summary.json").write_text('{"steps": 3}')
+    base = tmp_path / "elsewhere" / "ba-gan-base-gpu"  # bases train into their config's folder
+    base.mkdir(parents=True)
+    (base / "val.csv").write_text("step\n0\n")
+    monkeypatch.setattr(train_many, "load_config",
+                        lambda path: {"warm_start": {"run": str(base)}})
+    train_many.collect(["ba-gan"], str(runs), str(out))
+    with tarfile.open(out / "runs.tar.gz") as tar:
+        names = set(tar.getnames())
+    assert {"ba-gan/summary.json", "ba-gan-base-gpu/val.csv"} <= names
