@@ -22,7 +22,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 from nocturne_export.cards import CARDS  # noqa: E402
-from nocturne_train import load_config  # noqa: E402
+from train_many import job_commands  # noqa: E402
 
 BASELINES = ("he", "dhe", "retinex")
 TESTSET = os.path.join(HERE, "cache", "testset")
@@ -97,14 +97,10 @@ def main(argv=None) -> int:
     if not os.path.isfile(os.path.join(NIGHT_TESTSET, "testset.json")):
         run([py, os.path.join(HERE, "make_testset.py"), "--lights", "1", "--out", NIGHT_TESTSET])
     if not a.skip_train:
-        config = os.path.join(HERE, "configs", f"{a.id}.json")
-        device = ["--device", a.device] if a.device else []
-        warm = load_config(config).get("warm_start")
-        if warm:  # e.g. BA-GAN: the spec-head run its input-aware head is fine-tuned from
-            run([py, os.path.join(HERE, "train.py"), "--config", warm["config_path"],
-                 "--run-dir", os.path.join(HERE, warm["run"])] + device)
-        run([py, os.path.join(HERE, "train.py"), "--config", config, "--run-dir", run_dir]
-            + device)
+        # e.g. BA-GAN: the spec-head run its input-aware head is fine-tuned from comes first
+        for cmd in job_commands(a.id, os.path.dirname(run_dir),
+                                ["--device", a.device] if a.device else []):
+            run(cmd)
 
     card = CARDS[a.id]
     test_set = "raw" if card.amplifier == "mosaic" else "srgb"

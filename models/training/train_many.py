@@ -34,16 +34,26 @@ KEEP = ("loss.csv", "val.csv", "curves.png", "summary.json", "config.json")
 PART_BYTES = 15 * 2**20
 
 
+def config_path(net_id: str) -> str:
+    return os.path.join(HERE, "configs", f"{net_id}.json")
+
+
+def warm_base(net_id: str):
+    """(config path, run folder) of the run a network's config warm-starts from, or None."""
+    warm = load_config(config_path(net_id)).get("warm_start")
+    return (warm["config_path"], os.path.join(HERE, warm["run"])) if warm else None
+
+
 def job_commands(net_id: str, runs: str, extra: list) -> list:
-    """train.py command lines for one network: its warm-start base first, if it has one."""
-    config = os.path.join(HERE, "configs", f"{net_id}.json")
+    """train.py command lines for one network: its warm-start base first, if it has one
+    (reproduce.py trains through these too)."""
+    train_py = [sys.executable, os.path.join(HERE, "train.py")]
     cmds = []
-    warm = load_config(config).get("warm_start")
-    if warm:
-        cmds.append([sys.executable, os.path.join(HERE, "train.py"), "--config",
-                     warm["config_path"], "--run-dir", os.path.join(HERE, warm["run"])] + extra)
-    cmds.append([sys.executable, os.path.join(HERE, "train.py"), "--config", config,
-                 "--run-dir", os.path.join(runs, net_id)] + extra)
+    base = warm_base(net_id)
+    if base:
+        cmds.append(train_py + ["--config", base[0], "--run-dir", base[1]] + extra)
+    cmds.append(train_py + ["--config", config_path(net_id), "--run-dir",
+                            os.path.join(runs, net_id)] + extra)
     return cmds
 
 
@@ -81,10 +91,9 @@ def collect(ids: list, runs: str, out: str, part_bytes: int = PART_BYTES) -> Non
                 to_fp16_npz(ckpt, os.path.join(out, f"{net_id}.npz"))
                 split_file(os.path.join(out, f"{net_id}.npz"), part_bytes)
             dirs = {net_id: run_dir}
-            warm = load_config(os.path.join(HERE, "configs", f"{net_id}.json")).get("warm_start")
-            if warm:  # the base run's curves and summary belong in the card too
-                base = os.path.join(HERE, warm["run"])
-                dirs[os.path.basename(base)] = base
+            base = warm_base(net_id)
+            if base:  # the base run's curves and summary belong in the card too
+                dirs[os.path.basename(base[1])] = base[1]
             for arc, folder in dirs.items():
                 for name in KEEP:
                     path = os.path.join(folder, name)

@@ -48,7 +48,8 @@ def test_collect_brings_the_warm_start_base_runs_logs(tmp_path, monkeypatch):
     base.mkdir(parents=True)
     (base / "val.csv").write_text("step\n0\n")
     monkeypatch.setattr(train_many, "load_config",
-                        lambda path: {"warm_start": {"run": str(base)}})
+                        lambda path: {"warm_start": {"run": str(base),
+                                                     "config_path": "base.json"}})
     train_many.collect(["ba-gan"], str(runs), str(out))
     with tarfile.open(out / "runs.tar.gz") as tar:
         names = set(tar.getnames())
