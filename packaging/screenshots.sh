@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates docs/screenshots/*.png: runs the editor under a virtual X server with the bundled
 # sample and lets its --screenshot developer option grab the main window, the compare view and
-# the batch dialog (each PNG kept under 200 KB).
+# the batch dialog (full-colour PNGs, each kept under 700 KB).
 #   packaging/screenshots.sh [BUILD_DIR]      (default: build)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)

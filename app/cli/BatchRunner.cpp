@@ -15,6 +15,7 @@
 
 #include "core/io/ImageLoader.h"
 #include "core/io/ImageWriter.h"
+#include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/Pipeline.h"
 
 namespace nocturne::cli {
@@ -207,7 +208,10 @@ BatchRunner::ItemResult BatchRunner::processOne(const BatchItem& item, const cor
             return result;
         }
 
-        auto processed = pipeline.process(*loaded, m_options.params, ctx);
+        core::ProcessParams params = m_options.params;
+        if (params.method == core::kAutoMethod)
+            params.method = core::defaultMethodFor(core::sourceKindOf(loaded->meta), *m_registry);
+        auto processed = pipeline.process(*loaded, params, ctx);
         if (!processed) {
             if (processed.error().code == core::ErrorCode::Cancelled)
                 result.outcome = ItemResult::Outcome::Cancelled;

@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "core/enhance/Gamma.h"
+#include "core/enhance/NoiseReduction.h"
+#include "core/pipeline/MethodDefaults.h"
 
 namespace nocturne::cli {
 
@@ -52,7 +54,7 @@ bool takesValue(std::string_view name)
     static constexpr std::string_view kValued[] = {
         "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format",
         "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels",
-        "--device", "--threads", "--tile", "--model-dir"};
+        "--device", "--threads", "--tile", "--model-dir", "--noise-reduction", "--exposure"};
     for (auto v : kValued)
         if (v == name)
             return true;
@@ -109,6 +111,18 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
         if (!v || *v < core::Gamma::kMin || *v > core::Gamma::kMax)
             return badValue(name, value, "a gamma between 1 and 4, e.g. 2.2");
         o.params.gamma = static_cast<float>(*v);
+    } else if (name == "--noise-reduction") {
+        const auto v = toDouble(value);
+        if (!v || *v < 0.0 || *v > core::NoiseReduction::kMaxStrength)
+            return badValue(name, value, "a strength between 0 (off) and 3, e.g. 1");
+        o.params.noiseReduction = static_cast<float>(*v);
+    } else if (name == "--exposure") {
+        if (value == "output")
+            o.params.exposure = core::ExposureMode::Output;
+        else if (value == "input")
+            o.params.exposure = core::ExposureMode::Input;
+        else
+            return badValue(name, value, "'output' (every method at amplify-only brightness) or 'input' (papers')");
     } else if (name == "--format") {
         if (value == "jpeg" || value == "jpg")
             o.exportOptions.format = core::ExportFormat::Jpeg;
@@ -266,11 +280,20 @@ Enhances extremely dark photos (RAW or JPEG/PNG/TIFF): amplify -> enhance -> gam
 INPUT may be files or folders (folders are scanned for supported photos; -r descends).
 
 Processing:
-      --method ID          enhancement method (default: none = amplify + gamma);
-                           see --list-methods
-      --m FLOAT            amplifier target brightness in (0, 1] (default 0.5)
+      --method ID          enhancement method; see --list-methods. Default: auto, the
+                           best method on real photos for each file's kind (RAW and
+                           JPEG/PNG/TIFF: none = amplify + noise reduction + gamma)
+      --m FLOAT            amplifier target in (0, 1]: Lamba & Mitra's Eq. 5 weighted
+                           mean of the amplified linear image (default 0.12, which puts
+                           real dark photos at their references' brightness; the
+                           paper's 0.5 is about 1.5x too bright through the gamma)
       --amplifier MODE     weighted (Eq. 5, default) or mean (Eq. 4)
       --ratio FLOAT        fixed exposure ratio (1-1000) instead of the amplifier
+      --exposure MODE      output (default): every method's result is brought to the
+                           brightness "amplify only" has at the gain; input: only the
+                           input is amplified and each method keeps its own brightness
+      --noise-reduction S  strength 0-3 of the noise reduction before none/HE/DHE/
+                           Retinex (default 1; 0 = off; networks denoise themselves)
       --gamma FLOAT        output gamma, 1-4 (default 2.2)
       --half               fast half-size decode
       --max-pixels N       refuse larger images (default 200000000; 0 = no limit)

@@ -6,6 +6,7 @@
 #include "core/inference/EngineOptions.h"
 #include "core/io/DecodeOptions.h"
 #include "core/io/ImageWriter.h"
+#include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/Pipeline.h"
 #include "core/pipeline/Result.h"
 
@@ -22,6 +23,13 @@ std::string toString(OverwritePolicy policy);
 
 enum class CliAction { Run, Help, Version, ListMethods };
 
+inline core::ProcessParams autoMethodParams()
+{
+    core::ProcessParams p;
+    p.method = core::kAutoMethod;
+    return p;
+}
+
 // Everything the command line decides. Plain data: parsing does not touch the file system or
 // the enhancer registry (main() validates the method id against the registry).
 struct CliOptions {
@@ -29,7 +37,7 @@ struct CliOptions {
     std::vector<std::string> inputs;        // files and folders, as typed
     std::string outputDir;                  // -o
     bool recursive = false;
-    core::ProcessParams params;
+    core::ProcessParams params = autoMethodParams();   // method "auto": per file, MethodDefaults
     core::ExportOptions exportOptions;
     core::DecodeOptions decodeOptions;
     int jobs = 0;                           // 0: one per hardware thread (1 for networks)

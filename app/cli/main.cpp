@@ -15,6 +15,7 @@
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/inference/ModelRegistry.h"
+#include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/RunContext.h"
 
 namespace {
@@ -57,6 +58,10 @@ void installInterruptHandler(const core::RunContext& ctx)
 void listMethods(const core::EnhancerRegistry& registry, const core::ModelRegistry& models, bool verbose)
 {
     std::printf("%-16s %-34s %-20s %s\n", "ID", "NAME", "INPUT", "DESCRIPTION");
+    std::printf("%-16s %-34s %-20s %s\n", core::kAutoMethod, "Automatic (the default)", "any",
+                ("best on real photos for the file's kind: " + core::defaultMethodFor(core::SourceKind::Raw, registry)
+                 + " for RAW, " + core::defaultMethodFor(core::SourceKind::Raster, registry) + " for JPEG/PNG/TIFF")
+                    .c_str());
     for (const auto& enhancer : registry.all()) {
         const auto& info = enhancer->info();
         std::printf("%-16s %-34s %-20s %s\n", info.id.c_str(), info.displayName.c_str(),
@@ -128,12 +133,15 @@ int main(int argc, char** argv)
         return kExitOk;
     }
 
-    const auto method = registry->find(options.params.method);
-    if (!method)
+    const bool autoMethod = options.params.method == core::kAutoMethod;
+    const auto method = autoMethod ? nullptr : registry->find(options.params.method);
+    if (!autoMethod && !method)
         return usageError("--method: unknown method '" + options.params.method
-                          + "'; available: " + methodIds(*registry));
-    // The Bayer mosaic costs memory and decode time; only mosaic networks consume it.
-    const auto kind = method->info().inputKind;
+                          + "'; available: auto, " + methodIds(*registry));
+    // The Bayer mosaic costs memory and decode time; only mosaic networks consume it. "auto"
+    // decodes it when the RAW default is a mosaic network.
+    const auto rawDefault = registry->find(core::defaultMethodFor(core::SourceKind::Raw, *registry));
+    const auto kind = (method ? method : rawDefault)->info().inputKind;
     options.decodeOptions.wantMosaic =
         kind == core::InputKind::BayerMosaic || kind == core::InputKind::PackedBayer;
     // A network already spreads one image over every core; parallel files would only fight

@@ -29,6 +29,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "app/eval/AttentionScore.h"
+#include "app/eval/EvalRegistry.h"
 #include "app/eval/EvalSet.h"
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/enhance/Gamma.h"
@@ -152,19 +153,10 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "nocturne-eval: %s\n", sets.error().describe().c_str());
         return 1;
     }
-    core::ScanOptions scan;
-    scan.extraFolders = opt.modelDirs;
-    scan.extraFolders.emplace_back(NOCTURNE_SOURCE_MODEL_DIR);
-    const core::ModelRegistry models = core::ModelRegistry::scan(scan);
-    core::EnhancerRegistry reg = core::EnhancerRegistry::withClassicalMethods();
-    core::EngineOptions engine;
-    engine.device = core::ComputeDevice::Cpu;
-    engine.threads = opt.threads;
-    engine.log = [](std::string_view) {};
-    models.registerInto(reg, engine);
+    std::vector<std::string> networks;
+    core::EnhancerRegistry reg = ev::makeEvalRegistry(opt.modelDirs, opt.threads, networks);
     if (!methodsGiven)
-        for (const auto& e : models.available())
-            opt.methods.push_back(e.manifest.id);
+        opt.methods.insert(opt.methods.end(), networks.begin(), networks.end());
     for (const auto& m : opt.methods)
         if (!reg.find(m)) {
             std::fprintf(stderr, "nocturne-eval: unknown or untrained method '%s'\n", m.c_str());

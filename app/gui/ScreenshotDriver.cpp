@@ -17,7 +17,8 @@ namespace nocturne::app {
 
 namespace {
 
-constexpr qint64 kMaxBytes = 200 * 1024;
+// Full colour: a palette posterised the photos, which misrepresents what the editor shows.
+constexpr qint64 kMaxBytes = 700 * 1024;
 constexpr qint64 kTimeoutMs = 180000;
 
 }  // namespace
@@ -55,11 +56,6 @@ bool ScreenshotDriver::save(QWidget* widget, const QString& name)
             std::printf("wrote %s (%dx%d, %lld bytes)\n", qPrintable(path), image.width(), image.height(),
                         static_cast<long long>(bytes.size()));
             return true;
-        }
-        if (attempt == 0 && image.format() != QImage::Format_Indexed8) {
-            // Screenshots are mostly flat UI: a 256-colour palette keeps them sharp and small.
-            image = image.convertToFormat(QImage::Format_Indexed8, Qt::ThresholdDither | Qt::AvoidDither);
-            continue;
         }
         image = image.scaledToWidth(image.width() * 85 / 100, Qt::SmoothTransformation);
     }

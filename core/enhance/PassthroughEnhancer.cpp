@@ -8,7 +8,7 @@ PassthroughEnhancer::PassthroughEnhancer()
 {
     m_info.id = "none";
     m_info.displayName = "Amplify only";
-    m_info.description = "Multiplies by the amplification gain and clips to white; no other processing.";
+    m_info.description = "The amplified photo with its highlights rolled off and its noise reduced; no other processing.";
     m_info.reference = "Lamba & Mitra, CVPR 2021, Sec. 3.2 (amplifier)";
     m_info.inputKind = InputKind::LinearRgb;
 }

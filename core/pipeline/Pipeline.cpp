@@ -1,5 +1,6 @@
 #include "core/pipeline/Pipeline.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/enhance/Gamma.h"
@@ -28,6 +29,28 @@ std::string knownMethods(const EnhancerRegistry& registry)
 }
 
 }  // namespace
+
+Result<ImageBuffer> Pipeline::amplifiedSource(const DecodedImage& image, double gain, float strength,
+                                              const RunContext& ctx, std::uint64_t key, bool cacheable)
+{
+    if (cacheable)
+        if (auto hit = m_cache.find<ImageBuffer>(key))
+            return *hit;
+    if (image.rgb.empty() || image.rgb.mat().type() != CV_32FC3)
+        return makeError(ErrorCode::InvalidArgument, "the photo has no decoded RGB image; reload it",
+                         image.meta.sourcePath);
+    ctx.progress(0.0, "amplify");
+    ImageBuffer amplified = Exposure::amplify(image.rgb, gain);
+    ctx.progress(0.2, "noise reduction");
+    auto denoised = NoiseReduction::apply(amplified, strength, ctx, image.meta.sourcePath);
+    if (!denoised)
+        return denoised.error();
+    if (cacheable) {
+        const cv::Mat& m = denoised->mat();
+        m_cache.store(key, std::make_shared<const ImageBuffer>(*denoised), m.total() * m.elemSize());
+    }
+    return denoised;
+}
 
 Pipeline::Pipeline(std::shared_ptr<const EnhancerRegistry> registry) : m_registry(std::move(registry)) {}
 
@@ -71,20 +94,44 @@ Result<ProcessResult> Pipeline::process(const DecodedImage& image, const Process
     result.gain = estimateGain(image, params);
     result.gainFromAmplifier = !params.exposureRatio;
 
-    // The enhance stage depends on the source, the method and the gain (not on m itself: two
-    // settings that yield the same gain share a result). Gamma is downstream and never keyed.
+    // Methods on linear RGB get the amplified (shouldered, denoised) image and a gain of 1;
+    // networks apply the gain to their own input representation.
+    const bool linearMethod = enhancer->info().inputKind == InputKind::LinearRgb;
+    const float strength = linearMethod ? std::clamp(params.noiseReduction, 0.0f, NoiseReduction::kMaxStrength) : 0.0f;
+
+    // Every stage depends on the source and the gain (not on m itself: two settings that yield
+    // the same gain share a result). Gamma is downstream and never keyed.
     const bool cacheable = !sourceKey.empty();
-    const std::uint64_t key = StageKey()
-                                  .add(sourceKey)
-                                  .add(static_cast<std::int64_t>(image.halfSize))
+    const auto baseKey = [&] {
+        return StageKey().add(sourceKey).add(static_cast<std::int64_t>(image.halfSize)).add(result.gain);
+    };
+    const std::uint64_t key = baseKey()
                                   .add(params.method)
-                                  .add(result.gain)
+                                  .add(static_cast<double>(strength))
+                                  .add(static_cast<std::int64_t>(params.exposure))
                                   .value();
     std::shared_ptr<const EnhanceOutput> enhanced = cacheable ? m_cache.find<EnhanceOutput>(key) : nullptr;
     if (!enhanced) {
-        auto out = enhancer->enhance(EnhanceInput{image, static_cast<float>(result.gain)}, ctx.subRange(0.0, 0.95));
+        DecodedImage prepared = image;
+        float gain = static_cast<float>(result.gain);
+        if (linearMethod) {
+            auto amplified = amplifiedSource(image, result.gain, strength, ctx.subRange(0.0, 0.4),
+                                             cacheable ? baseKey().add("amplified").add(static_cast<double>(strength)).value() : 0,
+                                             cacheable);
+            if (!amplified)
+                return amplified.error();
+            prepared.rgb = *amplified;
+            gain = 1.0f;
+        }
+        auto out = enhancer->enhance(EnhanceInput{prepared, gain},
+                                     ctx.subRange(linearMethod ? 0.4 : 0.0, 0.95));
         if (!out)
             return out.error();
+        if (params.exposure == ExposureMode::Output && params.method != "none") {
+            // What "amplify only" shows at this gain is the exposure every method is brought to.
+            const double target = Exposure::amplifiedDisplayMean(image.rgb, result.gain);
+            out->image = Exposure::match(out->image, target);
+        }
         enhanced = std::make_shared<const EnhanceOutput>(std::move(out).value());
         if (cacheable)
             m_cache.store(key, enhanced, bytesOf(*enhanced));

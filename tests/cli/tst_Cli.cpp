@@ -12,12 +12,15 @@
 #include <csignal>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "core/Version.h"
 #include "core/image/ImageBuffer.h"
 #include "core/image/ImageMeta.h"
 #include "core/io/ImageLoader.h"
 #include "core/io/ImageWriter.h"
+#include "core/pipeline/Pipeline.h"
 #include "tests/support/DngWriter.h"
 
 using namespace nocturne;
@@ -146,6 +149,9 @@ private slots:
         QTest::newRow("no inputs") << QStringList{"-o", "out"} << "no input";
         QTest::newRow("missing -o") << QStringList{"a.dng"} << "-o OUTDIR";
         QTest::newRow("unknown method") << QStringList{"--method", "magic", "a.dng", "-o", "out"} << "magic";
+        QTest::newRow("noise reduction too strong") << QStringList{"--noise-reduction", "7", "a.dng", "-o", "out"}
+                                                    << "--noise-reduction";
+        QTest::newRow("bad exposure mode") << QStringList{"--exposure", "auto", "a.dng", "-o", "out"} << "--exposure";
     }
 
     void usageErrors()
@@ -287,6 +293,58 @@ private slots:
         QCOMPARE(png.mid(12, 4), QByteArray("IHDR"));
         QCOMPARE(static_cast<int>(static_cast<uchar>(png[24])), 16);   // bit depth
         QCOMPARE(static_cast<int>(static_cast<uchar>(png[25])), 2);    // colour type RGB
+    }
+
+    void helpDocumentsTheDefaults()
+    {
+        const CliRun run = runCli({"--help"});
+        QVERIFY(run.out.contains("Default: auto"));
+        QVERIFY(run.out.contains(QStringLiteral("default %1").arg(core::kDefaultAmplifierTarget)));
+        QVERIFY(run.out.contains("--noise-reduction"));
+        QVERIFY(run.out.contains("--exposure"));
+    }
+
+    void defaultsGiveANaturalExposure()
+    {
+        // A dark capture with street-lamp highlights: the default result has a natural mid-tone
+        // and leaves almost nothing blown out, where the paper's m = 0.5 is far brighter.
+        QTemporaryDir tmp;
+        makeDng(tmp.filePath("night.dng"), 400, 300, 0.02, 5);
+        const auto display = [&](const QStringList& extra, const QString& name) {
+            QStringList args{tmp.filePath("night.dng"), "-o", tmp.filePath(name), "--format", "png"};
+            const CliRun run = runCli(args + extra);
+            const cv::Mat bgr = cv::imread(tmp.filePath(name + "/night_nocturne.png").toStdString());
+            return run.exitCode == 0 ? bgr : cv::Mat();
+        };
+        const cv::Mat def = display({}, "default");
+        const cv::Mat paper = display({"--m", "0.5"}, "paper");
+        QVERIFY(!def.empty() && !paper.empty());
+        const double mean = cv::mean(def)[0] / 255.0;
+        QVERIFY2(mean > 0.2 && mean < 0.6, qPrintable(QString::number(mean)));
+        QVERIFY(cv::mean(paper)[0] > 1.2 * cv::mean(def)[0]);
+        cv::Mat grey;
+        cv::cvtColor(def, grey, cv::COLOR_BGR2GRAY);
+        QVERIFY(cv::countNonZero(grey >= 255) < 0.02 * grey.total());
+    }
+
+    void noiseReductionSmoothsTheDefaultResult()
+    {
+        QTemporaryDir tmp;
+        makeDng(tmp.filePath("night.dng"), 400, 300, 0.01, 9);
+        const auto noise = [&](const QStringList& extra, const QString& name) {
+            const CliRun run = runCli(QStringList{tmp.filePath("night.dng"), "-o", tmp.filePath(name), "--format", "png"} + extra);
+            cv::Mat bgr = cv::imread(tmp.filePath(name + "/night_nocturne.png").toStdString());
+            if (run.exitCode != 0 || bgr.empty())
+                return -1.0;
+            // Immerkaer's estimator: the noise, not the scene's edges and gradients.
+            cv::Mat rgb;
+            cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+            return core::NoiseReduction::estimateSigma(rgb);
+        };
+        const double off = noise({"--noise-reduction", "0"}, "off");
+        const double on = noise({}, "on");
+        QVERIFY(off > 0 && on > 0);
+        QVERIFY2(on < 0.6 * off, qPrintable(QString("noise sigma %1 with, %2 without").arg(on).arg(off)));
     }
 
     void brighterWithLargerM()

@@ -40,10 +40,13 @@ void tst_CompareView::panesRenderTheirMethods()
     view.setSource(source());
     QTRY_VERIFY_WITH_TIMEOUT(view.isIdle() && !view.pane(2)->view()->afterImage().isNull(), 10000);
     QCOMPARE(view.pane(0)->method(), ui::ComparePane::kOriginal);
-    QCOMPARE(view.pane(1)->method(), QStringLiteral("he"));
-    QCOMPARE(view.pane(2)->method(), QStringLiteral("dhe"));
+    // The default rendering first, then the classical baselines.
+    QCOMPARE(view.pane(1)->method(), QStringLiteral("none"));
+    QCOMPARE(view.pane(2)->method(), QStringLiteral("he"));
     QVERIFY(view.pane(0)->view()->afterImage() != view.pane(1)->view()->afterImage());
-    QVERIFY(view.pane(1)->labelText().startsWith("Histogram"));
+    QVERIFY(view.pane(1)->view()->afterImage() != view.pane(2)->view()->afterImage());
+    QVERIFY(view.pane(1)->labelText().startsWith("Amplify only"));
+    QVERIFY(view.pane(2)->labelText().startsWith("Histogram"));
 }
 
 void tst_CompareView::referenceShowsMetricsInTheLabels()

@@ -2,6 +2,9 @@
 #include <QDoubleSpinBox>
 #include <QMimeData>
 #include <QSettings>
+
+#include "core/pipeline/MethodDefaults.h"
+#include "tests/support/DngWriter.h"
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -31,6 +34,8 @@ private slots:
     void mosaicMethodIsDisabledForAPng();
     void overlayChangesTheDisplayedPixels();
     void settingsPersistAcrossRestart();
+    void eachKindOfPhotoOpensWithItsOwnMethod();
+    void oldDefaultsAreNotCarriedOver();
     void brokenFileShowsAReadableError();
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
     void zoomingInShowsFullResolution();
@@ -244,6 +249,54 @@ void tst_MainWindow::settingsPersistAcrossRestart()
     QVERIFY(window->overlayControl()->isOverlayEnabled());
     QCOMPARE(window->overlayControl()->opacity(), 0.25);
     QVERIFY(window->recentFiles().contains(QFileInfo(m_pngA).absoluteFilePath()));
+}
+
+void tst_MainWindow::eachKindOfPhotoOpensWithItsOwnMethod()
+{
+    const QString dng = m_dir.filePath("night.dng");
+    testsupport::DngSpec spec;
+    spec.mosaic = testsupport::makeSceneMosaic(96, 64, core::CfaPattern::RGGB, spec.blackLevel, spec.whiteLevel, 0.02, 3);
+    QVERIFY(testsupport::writeDng(dng.toStdString(), spec).empty());
+    {
+        auto window = makeWindow();
+        // Untouched: the measured defaults.
+        QVERIFY(openAndWait(*window, {m_pngA}));
+        QCOMPARE(window->params().method, QString::fromStdString(core::defaultMethodFor(core::SourceKind::Raster, *m_registry)));
+        QCOMPARE(window->params().m, core::kDefaultAmplifierTarget);
+        QCOMPARE(window->params().noiseReduction, double(core::NoiseReduction::kDefaultStrength));
+        QCOMPARE(window->lastOutput().params.noiseReduction, core::NoiseReduction::kDefaultStrength);
+        // Choosing HE for a PNG does not choose it for RAW files.
+        ui::MethodSelector* selector = window->methodSelector();
+        selector->setCurrentIndex(selector->indexOfMethod("he"));
+        emit selector->activated(selector->currentIndex());
+        window->openPaths({dng});   // (a render for the HE choice may still be arriving)
+        QTRY_VERIFY_WITH_TIMEOUT(window->source().path.endsWith("night.dng"), 10000);
+        QCOMPARE(window->params().method, QString::fromStdString(core::defaultMethodFor(core::SourceKind::Raw, *m_registry)));
+        selector->setCurrentIndex(selector->indexOfMethod("dhe"));
+        emit selector->activated(selector->currentIndex());
+        window->openPaths({m_pngB});
+        QTRY_VERIFY_WITH_TIMEOUT(window->source().path.endsWith("b.png"), 10000);
+        QCOMPARE(window->params().method, QStringLiteral("he"));
+    }
+    // Remembered across a restart, per kind.
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {dng}));
+    QCOMPARE(window->params().method, QStringLiteral("dhe"));
+    QVERIFY(openAndWait(*window, {m_pngA}));
+    QCOMPARE(window->params().method, QStringLiteral("he"));
+}
+
+void tst_MainWindow::oldDefaultsAreNotCarriedOver()
+{
+    {
+        QSettings s(QStringLiteral("Nocturne"), QStringLiteral("Nocturne"));
+        s.setValue("params/method", "dhe");   // what version 1 stored: DHE at the paper's m
+        s.setValue("params/m", 0.5);
+    }
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngA}));
+    QCOMPARE(window->params().m, core::kDefaultAmplifierTarget);
+    QCOMPARE(window->params().method, QStringLiteral("none"));
 }
 
 void tst_MainWindow::brokenFileShowsAReadableError()

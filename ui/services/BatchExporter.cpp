@@ -1,5 +1,7 @@
 #include "ui/services/BatchExporter.h"
 
+#include "core/pipeline/MethodDefaults.h"
+
 #include <functional>
 #include <new>
 
@@ -75,7 +77,10 @@ BatchEvent exportOne(QPromise<BatchEvent>& promise, const BatchSettings& setting
         return done;
     }
     ctx.progress(0.1, "decoded");
-    auto processed = pipeline.process(*decoded, settings.params, ctx.subRange(0.1, 0.9));
+    core::ProcessParams params = settings.params;
+    if (params.method == core::kAutoMethod)
+        params.method = core::defaultMethodFor(core::sourceKindOf(decoded->meta), pipeline.registry());
+    auto processed = pipeline.process(*decoded, params, ctx.subRange(0.1, 0.9));
     if (!processed) {
         if (processed.error().code == core::ErrorCode::Cancelled)
             done.kind = Kind::FileCancelled;

@@ -26,14 +26,15 @@ CompareView::CompareView(std::shared_ptr<const core::EnhancerRegistry> registry,
     m_grid = new QGridLayout;
     layout->addLayout(m_grid, 1);
 
-    // Sensible defaults: the original, the classical baselines, then whatever networks exist.
-    QStringList methods{ComparePane::kOriginal, QStringLiteral("he"), QStringLiteral("dhe"), QStringLiteral("retinex")};
+    // Sensible defaults: the original, the default rendering (amplify + noise reduction), the
+    // classical baselines, then whatever networks exist.
+    QStringList methods{ComparePane::kOriginal, QStringLiteral("none"), QStringLiteral("he"), QStringLiteral("dhe"),
+                        QStringLiteral("retinex")};
     for (const auto& e : m_registry->all()) {
         const QString id = QString::fromStdString(e->info().id);
-        if (!methods.contains(id) && id != QLatin1String("none"))
+        if (!methods.contains(id))
             methods << id;
     }
-    methods << QStringLiteral("none");
     for (int i = 0; i < kMaxPanes; ++i) {
         auto* pane = new ComparePane(m_registry, this);
         pane->setMethod(methods.value(i, QStringLiteral("none")));

@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "core/pipeline/MethodDefaults.h"
 #include "ui/services/BatchTypes.h"
 #include "ui/services/RenderScheduler.h"
 #include "ui/widgets/CompareView.h"
@@ -246,8 +247,19 @@ void MainWindow::onSourceLoaded(quint64 sequence, const PreviewSource& source, c
     m_detailShown = false;
     m_methods->updateSupport(*source.image);
     setWindowTitle(tr("%1 — Nocturne").arg(QFileInfo(path).fileName()));
+    // Each kind of photo opens with the user's last choice for that kind, else the best method
+    // for it on real photos. Not an undoable edit: the user changed nothing.
+    const core::SourceKind kind = core::sourceKindOf(source.image->meta);
+    m_sourceKind = QString::fromStdString(core::toString(kind));
+    QString wanted = m_methodByKind.value(m_sourceKind);
+    if (wanted.isEmpty() || !m_methods->isMethodEnabled(wanted))
+        wanted = QString::fromStdString(core::defaultMethodFor(kind, *m_options.registry));
+    if (wanted != m_params.method && m_methods->isMethodEnabled(wanted)) {
+        m_params.method = wanted;
+        m_methods->setCurrentMethodId(wanted);
+    }
     if (!m_methods->isMethodEnabled(m_params.method)) {
-        const QString fallback = m_methods->firstEnabledMethod(QStringLiteral("dhe"));
+        const QString fallback = m_methods->firstEnabledMethod(QStringLiteral("none"));
         m_banner->showInfo(tr("%1\nShowing %2 instead.")
                                .arg(m_methods->methodToolTip(m_params.method), fallback));
         m_params.method = fallback;
@@ -368,6 +380,7 @@ void MainWindow::onMethodChosen(const QString& id)
 {
     EditorParams next = m_params;
     next.method = id;
+    m_methodByKind[m_sourceKind] = id;
     ++m_gesture;
     pushParams(ParamCommand::Field::Method, next);
     ++m_gesture;

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 #include <QStringList>
@@ -143,6 +144,10 @@ private:
     QPointer<BatchExportDialog> m_batch;
 
     EditorParams m_params;
+    // The method last chosen for RAW and for raster photos ("raw"/"raster" -> id; absent: the
+    // measured default, core::defaultMethodFor). m_sourceKind is the open photo's kind.
+    QHash<QString, QString> m_methodByKind;
+    QString m_sourceKind = QStringLiteral("raster");
     int m_gesture = 0;
     QStringList m_files;
     QStringList m_recent;

@@ -10,6 +10,8 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QSettings>
+
+#include "core/pipeline/MethodDefaults.h"
 #include <QStandardPaths>
 #include <QUndoStack>
 
@@ -41,6 +43,8 @@ QString photoFilter()
 // Organisation and application of the editor's QSettings (tests redirect them with setPath).
 const QString kSettingsOrg = QStringLiteral("Nocturne");
 const QString kSettingsApp = QStringLiteral("Nocturne");
+// Version 2: the exposure rule of issue 12 (m = 0.12, noise reduction, per-kind methods).
+constexpr int kParamsVersion = 2;
 
 }  // namespace
 
@@ -250,10 +254,21 @@ void MainWindow::loadSettings()
 {
     QSettings s(kSettingsOrg, kSettingsApp);
     EditorParams p;
-    p.method = s.value(QStringLiteral("params/method"), p.method).toString();
-    if (m_methods->indexOfMethod(p.method) < 0)
-        p.method = m_methods->firstEnabledMethod(QStringLiteral("dhe"));
-    p.m = s.value(QStringLiteral("params/m"), p.m).toDouble();
+    // Settings written before version 2 hold the old defaults (DHE at m = 0.5), which blew real
+    // dark photos out; they are not carried over.
+    const bool current = s.value(QStringLiteral("params/version"), 1).toInt() >= kParamsVersion;
+    for (const QString& kind : {QStringLiteral("raw"), QStringLiteral("raster")}) {
+        const QString id = current ? s.value(QStringLiteral("params/method/") + kind).toString() : QString();
+        if (!id.isEmpty() && m_methods->indexOfMethod(id) >= 0)
+            m_methodByKind[kind] = id;
+    }
+    p.method = m_methodByKind.value(QStringLiteral("raster"),
+                                    QString::fromStdString(core::defaultMethodFor(core::SourceKind::Raster,
+                                                                                  *m_options.registry)));
+    if (current) {
+        p.m = s.value(QStringLiteral("params/m"), p.m).toDouble();
+        p.noiseReduction = s.value(QStringLiteral("params/noiseReduction"), p.noiseReduction).toDouble();
+    }
     p.useExposureRatio = s.value(QStringLiteral("params/useExposureRatio"), p.useExposureRatio).toBool();
     p.exposureRatio = s.value(QStringLiteral("params/exposureRatio"), p.exposureRatio).toDouble();
     p.gamma = s.value(QStringLiteral("params/gamma"), p.gamma).toDouble();
@@ -282,8 +297,11 @@ void MainWindow::loadSettings()
 void MainWindow::saveSettings() const
 {
     QSettings s(kSettingsOrg, kSettingsApp);
-    s.setValue(QStringLiteral("params/method"), m_params.method);
+    s.setValue(QStringLiteral("params/version"), kParamsVersion);
+    for (auto it = m_methodByKind.cbegin(); it != m_methodByKind.cend(); ++it)
+        s.setValue(QStringLiteral("params/method/") + it.key(), it.value());
     s.setValue(QStringLiteral("params/m"), m_params.m);
+    s.setValue(QStringLiteral("params/noiseReduction"), m_params.noiseReduction);
     s.setValue(QStringLiteral("params/useExposureRatio"), m_params.useExposureRatio);
     s.setValue(QStringLiteral("params/exposureRatio"), m_params.exposureRatio);
     s.setValue(QStringLiteral("params/gamma"), m_params.gamma);

@@ -12,6 +12,7 @@ core::ProcessParams EditorParams::toProcessParams() const
     if (useExposureRatio)
         p.exposureRatio = exposureRatio;
     p.gamma = static_cast<float>(gamma);
+    p.noiseReduction = static_cast<float>(noiseReduction);
     return p;
 }
 
@@ -33,6 +34,7 @@ QString ParamCommand::describe(Field field)
     case Field::ExposureRatio: return QCoreApplication::translate("ParamCommand", "Change Exposure Ratio");
     case Field::Gamma: return QCoreApplication::translate("ParamCommand", "Change Gamma");
     case Field::Mode: return QCoreApplication::translate("ParamCommand", "Change Gain Mode");
+    case Field::NoiseReduction: return QCoreApplication::translate("ParamCommand", "Change Noise Reduction");
     }
     return {};
 }

@@ -11,11 +11,12 @@ namespace nocturne::ui {
 
 // The editor's adjustable parameters (what undo/redo restores and QSettings remembers).
 struct EditorParams {
-    QString method = QStringLiteral("dhe");
-    double m = 0.5;
+    QString method = QStringLiteral("none");
+    double m = core::kDefaultAmplifierTarget;
     bool useExposureRatio = false;
     double exposureRatio = 8.0;
     double gamma = 2.2;
+    double noiseReduction = core::NoiseReduction::kDefaultStrength;
 
     core::ProcessParams toProcessParams() const;
     bool operator==(const EditorParams& other) const = default;
@@ -26,7 +27,7 @@ struct EditorParams {
 // Thread: GUI thread.
 class ParamCommand : public QUndoCommand {
 public:
-    enum class Field { Method = 1, Amplifier, ExposureRatio, Gamma, Mode };
+    enum class Field { Method = 1, Amplifier, ExposureRatio, Gamma, Mode, NoiseReduction };
     using Apply = std::function<void(const EditorParams&)>;
 
     ParamCommand(Field field, int gesture, EditorParams before, EditorParams after, Apply apply);

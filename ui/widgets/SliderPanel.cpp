@@ -16,6 +16,7 @@ namespace {
 
 constexpr int kMSteps = 100;       // slider units per 1.0 of m
 constexpr int kGammaSteps = 100;   // slider units per 1.0 of gamma
+constexpr int kNoiseSteps = 100;   // slider units per 1.0 of noise reduction strength
 
 QSlider* makeSlider(int min, int max, QWidget* parent)
 {
@@ -32,17 +33,19 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
 
-    m_mSlider = makeSlider(5, kMSteps, this);
+    m_mSlider = makeSlider(2, kMSteps, this);
     m_mSpin = new QDoubleSpinBox(this);
-    m_mSpin->setRange(0.05, 1.0);
+    m_mSpin->setRange(0.02, 1.0);
     m_mSpin->setSingleStep(0.01);
     m_mSpin->setDecimals(2);
     m_gainLabel = new QLabel(this);
     m_gainLabel->setMinimumWidth(80);
     auto* mLabel = new QLabel(tr("Amplifier &m"), this);
     mLabel->setBuddy(m_mSpin);
-    const QString mTip = tr("Target mean brightness of the amplified photo (Lamba & Mitra, Eq. 5). "
-                            "The gain it yields is shown on the right.");
+    const QString mTip = tr("Target weighted mean of the amplified photo in linear light (Lamba & Mitra, "
+                            "Eq. 5); %1 puts real dark photos at a natural exposure. The gain it yields is "
+                            "shown on the right.")
+                             .arg(core::kDefaultAmplifierTarget);
     m_mSlider->setToolTip(mTip);
     m_mSpin->setToolTip(mTip);
     m_gainLabel->setToolTip(tr("Amplification gain used for the preview"));
@@ -67,6 +70,19 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
     m_gammaSlider->setToolTip(gammaTip);
     m_gammaSpin->setToolTip(gammaTip);
 
+    m_noiseSlider = makeSlider(0, static_cast<int>(core::NoiseReduction::kMaxStrength * kNoiseSteps), this);
+    m_noiseSpin = new QDoubleSpinBox(this);
+    m_noiseSpin->setRange(0.0, core::NoiseReduction::kMaxStrength);
+    m_noiseSpin->setSingleStep(0.1);
+    m_noiseSpin->setDecimals(2);
+    auto* noiseLabel = new QLabel(tr("&Noise reduction"), this);
+    noiseLabel->setBuddy(m_noiseSpin);
+    const QString noiseTip = tr("Removes the grain, colour specks and banding that amplification reveals "
+                                "(none, HE, DHE, Retinex; networks denoise by themselves). 0 is off, 1 the "
+                                "default, measured on real dark photos.");
+    m_noiseSlider->setToolTip(noiseTip);
+    m_noiseSpin->setToolTip(noiseTip);
+
     grid->addWidget(mLabel, 0, 0);
     grid->addWidget(m_mSlider, 0, 1);
     grid->addWidget(m_mSpin, 0, 2);
@@ -76,40 +92,14 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
     grid->addWidget(gammaLabel, 2, 0);
     grid->addWidget(m_gammaSlider, 2, 1);
     grid->addWidget(m_gammaSpin, 2, 2);
+    grid->addWidget(noiseLabel, 3, 0);
+    grid->addWidget(m_noiseSlider, 3, 1);
+    grid->addWidget(m_noiseSpin, 3, 2);
     grid->setColumnStretch(1, 1);
 
-    connect(m_mSlider, &QSlider::valueChanged, this, [this](int v) {
-        if (m_updating)
-            return;
-        m_updating = true;
-        m_mSpin->setValue(v / static_cast<double>(kMSteps));
-        m_updating = false;
-        emit edited(ParamCommand::Field::Amplifier);
-    });
-    connect(m_mSpin, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-        if (m_updating)
-            return;
-        m_updating = true;
-        m_mSlider->setValue(static_cast<int>(std::lround(v * kMSteps)));
-        m_updating = false;
-        emit edited(ParamCommand::Field::Amplifier);
-    });
-    connect(m_gammaSlider, &QSlider::valueChanged, this, [this](int v) {
-        if (m_updating)
-            return;
-        m_updating = true;
-        m_gammaSpin->setValue(v / static_cast<double>(kGammaSteps));
-        m_updating = false;
-        emit edited(ParamCommand::Field::Gamma);
-    });
-    connect(m_gammaSpin, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-        if (m_updating)
-            return;
-        m_updating = true;
-        m_gammaSlider->setValue(static_cast<int>(std::lround(v * kGammaSteps)));
-        m_updating = false;
-        emit edited(ParamCommand::Field::Gamma);
-    });
+    bind(m_mSlider, m_mSpin, kMSteps, ParamCommand::Field::Amplifier);
+    bind(m_gammaSlider, m_gammaSpin, kGammaSteps, ParamCommand::Field::Gamma);
+    bind(m_noiseSlider, m_noiseSpin, kNoiseSteps, ParamCommand::Field::NoiseReduction);
     connect(m_ratioSpin, &QDoubleSpinBox::valueChanged, this, [this] {
         if (!m_updating)
             emit edited(ParamCommand::Field::ExposureRatio);
@@ -121,12 +111,33 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
             emit gestureFinished();
         }
     });
-    for (QSlider* s : {m_mSlider, m_gammaSlider})
+    for (QSlider* s : {m_mSlider, m_gammaSlider, m_noiseSlider})
         connect(s, &QSlider::sliderReleased, this, &SliderPanel::gestureFinished);
-    for (QDoubleSpinBox* s : {m_mSpin, m_gammaSpin, m_ratioSpin})
+    for (QDoubleSpinBox* s : {m_mSpin, m_gammaSpin, m_ratioSpin, m_noiseSpin})
         connect(s, &QDoubleSpinBox::editingFinished, this, &SliderPanel::gestureFinished);
 
     setValues(EditorParams());
+}
+
+void SliderPanel::bind(QSlider* slider, QDoubleSpinBox* spin, int steps, ParamCommand::Field field)
+{
+    // Each control follows the other; only the user's change (not the echo) emits edited().
+    connect(slider, &QSlider::valueChanged, this, [this, spin, steps, field](int v) {
+        if (m_updating)
+            return;
+        m_updating = true;
+        spin->setValue(v / static_cast<double>(steps));
+        m_updating = false;
+        emit edited(field);
+    });
+    connect(spin, &QDoubleSpinBox::valueChanged, this, [this, slider, steps, field](double v) {
+        if (m_updating)
+            return;
+        m_updating = true;
+        slider->setValue(static_cast<int>(std::lround(v * steps)));
+        m_updating = false;
+        emit edited(field);
+    });
 }
 
 void SliderPanel::setValues(const EditorParams& params)
@@ -138,6 +149,8 @@ void SliderPanel::setValues(const EditorParams& params)
     m_ratioSpin->setValue(params.exposureRatio);
     m_gammaSpin->setValue(params.gamma);
     m_gammaSlider->setValue(static_cast<int>(std::lround(params.gamma * kGammaSteps)));
+    m_noiseSpin->setValue(params.noiseReduction);
+    m_noiseSlider->setValue(static_cast<int>(std::lround(params.noiseReduction * kNoiseSteps)));
     m_updating = false;
     syncEnabled();
 }
@@ -148,6 +161,7 @@ void SliderPanel::applyTo(EditorParams& params) const
     params.useExposureRatio = m_ratioToggle->isChecked();
     params.exposureRatio = m_ratioSpin->value();
     params.gamma = m_gammaSpin->value();
+    params.noiseReduction = m_noiseSpin->value();
 }
 
 void SliderPanel::setEstimatedGain(double gain, bool fromAmplifier)

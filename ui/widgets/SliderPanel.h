@@ -11,8 +11,8 @@ class QSlider;
 
 namespace nocturne::ui {
 
-// The amplifier target m (0.05-1.0) with the gain it yields, the alternative typed exposure
-// ratio, and the output gamma (1.0-4.0); each slider paired with a spin box. Emits edited()
+// The amplifier target m (0.02-1.0) with the gain it yields, the alternative typed exposure
+// ratio, the noise reduction strength (0-3) and the output gamma (1.0-4.0); each slider paired with a spin box. Emits edited()
 // on every user change (live preview) and gestureFinished() when a drag or edit ends, which
 // closes the undo merge window.
 // Thread: GUI thread.
@@ -31,6 +31,8 @@ public:
     QDoubleSpinBox* amplifierSpin() const { return m_mSpin; }
     QSlider* gammaSlider() const { return m_gammaSlider; }
     QDoubleSpinBox* gammaSpin() const { return m_gammaSpin; }
+    QSlider* noiseSlider() const { return m_noiseSlider; }
+    QDoubleSpinBox* noiseSpin() const { return m_noiseSpin; }
     QCheckBox* exposureRatioToggle() const { return m_ratioToggle; }
     QDoubleSpinBox* exposureRatioSpin() const { return m_ratioSpin; }
     QString gainText() const;
@@ -41,6 +43,7 @@ signals:
 
 private:
     void syncEnabled();
+    void bind(QSlider* slider, QDoubleSpinBox* spin, int steps, ParamCommand::Field field);
 
     QSlider* m_mSlider = nullptr;
     QDoubleSpinBox* m_mSpin = nullptr;
@@ -49,6 +52,8 @@ private:
     QDoubleSpinBox* m_ratioSpin = nullptr;
     QSlider* m_gammaSlider = nullptr;
     QDoubleSpinBox* m_gammaSpin = nullptr;
+    QSlider* m_noiseSlider = nullptr;
+    QDoubleSpinBox* m_noiseSpin = nullptr;
     bool m_updating = false;
 };
 

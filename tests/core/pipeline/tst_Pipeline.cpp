@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cmath>
 
+#include <opencv2/core.hpp>
+
 #include "core/enhance/Gamma.h"
 #include "core/pipeline/Pipeline.h"
 
@@ -13,20 +15,26 @@ namespace {
 // Multiplies by the gain and counts its runs, so tests can see which stages re-ran.
 class CountingEnhancer : public Enhancer {
 public:
-    CountingEnhancer(std::string id, InputKind kind) { m_info.id = std::move(id); m_info.displayName = m_info.id; m_info.inputKind = kind; }
+    CountingEnhancer(std::string id, InputKind kind, float scale = 1.0f) : m_scale(scale)
+    {
+        m_info.id = std::move(id);
+        m_info.displayName = m_info.id;
+        m_info.inputKind = kind;
+    }
     const EnhancerInfo& info() const override { return m_info; }
     Result<EnhanceOutput> enhance(const EnhanceInput& in, const RunContext& ctx) const override
     {
         ++runs;
         if (ctx.stopRequested())
             return makeError(ErrorCode::Cancelled, "cancelled");
-        ImageBuffer out(in.source.rgb.mat() * in.gain);
+        ImageBuffer out(in.source.rgb.mat() * (in.gain * m_scale));
         return EnhanceOutput{out, {}};
     }
     mutable std::atomic<int> runs{0};
 
 private:
     EnhancerInfo m_info;
+    float m_scale = 1.0f;
 };
 
 DecodedImage darkImage(float value)
@@ -42,11 +50,14 @@ DecodedImage darkImage(float value)
 struct Fixture {
     std::shared_ptr<CountingEnhancer> rgb = std::make_shared<CountingEnhancer>("fake", InputKind::LinearRgb);
     std::shared_ptr<CountingEnhancer> mosaic = std::make_shared<CountingEnhancer>("mosaic-net", InputKind::BayerMosaic);
+    // A method that makes its own (darker) brightness, as HE or a network may.
+    std::shared_ptr<CountingEnhancer> dim = std::make_shared<CountingEnhancer>("dim", InputKind::LinearRgb, 0.25f);
     std::shared_ptr<EnhancerRegistry> registry = std::make_shared<EnhancerRegistry>();
     Fixture()
     {
         registry->add(rgb);
         registry->add(mosaic);
+        registry->add(dim);
     }
 };
 
@@ -65,6 +76,11 @@ private slots:
     void rejectsOutOfRangeSettings_data();
     void rejectsOutOfRangeSettings();
     void cancelledBeforeStart();
+    void outputExposureBringsMethodsToAmplifyOnly();
+    void inputExposureKeepsTheMethodsBrightness();
+    void highlightsRollOffInsteadOfClipping();
+    void noiseReductionIsAStageOfItsOwn();
+    void defaultsAreTheCalibratedOnes();
 };
 
 void tst_Pipeline::amplifiesEnhancesAndEncodes()
@@ -213,6 +229,104 @@ void tst_Pipeline::cancelledBeforeStart()
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::Cancelled);
     QCOMPARE(pipeline.cache().entryCount(), size_t{0});
+}
+
+namespace {
+
+DecodedImage noisyImage()
+{
+    DecodedImage img = darkImage(0.004f);
+    cv::Mat noise(img.rgb.mat().size(), CV_32FC3);
+    cv::RNG(1).fill(noise, cv::RNG::NORMAL, 0.0, 0.001);
+    img.rgb.mat() += noise;
+    cv::max(img.rgb.mat(), 0.0, img.rgb.mat());
+    return img;
+}
+
+}  // namespace
+
+void tst_Pipeline::outputExposureBringsMethodsToAmplifyOnly()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.exposureRatio = 40.0;
+    params.noiseReduction = 0.0f;
+    params.method = "fake";
+    const DecodedImage img = darkImage(0.006f);
+    const auto plain = pipeline.process(img, params, RunContext());
+    params.method = "dim";
+    const auto dim = pipeline.process(img, params, RunContext());
+    QVERIFY(plain.ok() && dim.ok());
+    const double a = cv::mean(plain->display.mat())[0];
+    const double b = cv::mean(dim->display.mat())[0];
+    QVERIFY2(std::abs(b / a - 1.0) < 0.01, qPrintable(QString("%1 vs %2").arg(b).arg(a)));
+}
+
+void tst_Pipeline::inputExposureKeepsTheMethodsBrightness()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.exposureRatio = 40.0;
+    params.noiseReduction = 0.0f;
+    params.exposure = ExposureMode::Input;
+    params.method = "dim";
+    const auto dim = pipeline.process(darkImage(0.006f), params, RunContext());
+    QVERIFY(dim.ok());
+    // 0.006 x 40 x 0.25 = 0.06 linear, as the method made it.
+    QVERIFY(std::abs(dim->linear.mat().at<cv::Vec3f>(2, 2)[0] - 0.06f) < 1e-5f);
+}
+
+void tst_Pipeline::highlightsRollOffInsteadOfClipping()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    params.noiseReduction = 0.0f;
+    params.gamma = 1.0f;
+    for (float lit : {0.02f, 0.03f}) {   // x60: 1.2 and 1.8 times white
+        params.exposureRatio = 60.0;
+        const auto r = pipeline.process(darkImage(lit), params, RunContext());
+        QVERIFY(r.ok());
+        const float v = r->display.mat().at<cv::Vec3f>(1, 1)[0];
+        QCOMPARE(v, Exposure::shoulder(lit * 60.0f));
+        QVERIFY(v < 1.0f);
+    }
+}
+
+void tst_Pipeline::noiseReductionIsAStageOfItsOwn()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    params.exposureRatio = 100.0;
+    const DecodedImage img = noisyImage();
+    params.noiseReduction = 0.0f;
+    const auto raw = pipeline.process(img, params, RunContext(), "noisy");
+    params.noiseReduction = 1.0f;
+    const auto denoised = pipeline.process(img, params, RunContext(), "noisy");
+    QVERIFY(raw.ok() && denoised.ok());
+    QCOMPARE(f.rgb->runs.load(), 2);   // the strength is part of the cache key
+    cv::Scalar m1, s1, m2, s2;
+    cv::meanStdDev(raw->display.mat().reshape(1), m1, s1);
+    cv::meanStdDev(denoised->display.mat().reshape(1), m2, s2);
+    QVERIFY2(s2[0] < 0.6 * s1[0], qPrintable(QString("noise %1 -> %2").arg(s1[0]).arg(s2[0])));
+    // The same settings again come from the cache.
+    QCOMPARE(pipeline.process(img, params, RunContext(), "noisy").ok(), true);
+    QCOMPARE(f.rgb->runs.load(), 2);
+}
+
+void tst_Pipeline::defaultsAreTheCalibratedOnes()
+{
+    const ProcessParams p;
+    QCOMPARE(p.amplifier.m, kDefaultAmplifierTarget);
+    QCOMPARE(p.exposure, ExposureMode::Output);
+    QCOMPARE(p.noiseReduction, NoiseReduction::kDefaultStrength);
+    // The paper's own default is kept where the amplifier is used on its own.
+    QCOMPARE(AmplifierSettings().m, 0.5);
 }
 
 QTEST_GUILESS_MAIN(tst_Pipeline)

@@ -1,0 +1,82 @@
+#include "core/enhance/NoiseReduction.h"
+
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/photo.hpp>
+
+#include "core/enhance/Gamma.h"
+
+namespace nocturne::core {
+
+namespace {
+
+// Non-local means window sizes: OpenCV's recommended 7x7 patches in a 21x21 search window.
+constexpr int kTemplate = 7;
+constexpr int kSearch = 21;
+constexpr int kChromaMedian = 5;
+
+}  // namespace
+
+double NoiseReduction::estimateSigma(const cv::Mat& rgb8)
+{
+    if (rgb8.empty() || rgb8.rows < 3 || rgb8.cols < 3)
+        return 0.0;
+    cv::Mat grey;
+    cv::cvtColor(rgb8, grey, cv::COLOR_RGB2GRAY);
+    grey.convertTo(grey, CV_32F);
+    // Immerkaer (1996): the mask is the difference of two Laplacians, which cancels image
+    // structure to first order; sigma = sqrt(pi/2) / (6 (W-2)(H-2)) * sum |I * N|.
+    const cv::Matx33f mask(1, -2, 1, -2, 4, -2, 1, -2, 1);
+    cv::Mat response;
+    cv::filter2D(grey, response, CV_32F, mask);
+    const cv::Mat inner = response(cv::Rect(1, 1, response.cols - 2, response.rows - 2));
+    return std::sqrt(std::numbers::pi / 2.0) * cv::mean(cv::abs(inner))[0] / 6.0;
+}
+
+Result<ImageBuffer> NoiseReduction::apply(const ImageBuffer& linear, float strength, const RunContext& ctx,
+                                          const std::string& source)
+{
+    if (!(strength > 0.0f) || linear.empty())
+        return linear;
+    if (ctx.stopRequested())
+        return makeError(ErrorCode::Cancelled, "noise reduction was cancelled", source);
+    try {
+        const cv::Mat display = Gamma::encode(linear, Gamma::kReference).mat();
+        cv::Mat rgb8;
+        display.convertTo(rgb8, CV_8UC3, 255.0);
+        const double sigma = estimateSigma(rgb8);
+        const float h = static_cast<float>(std::min<double>(strength, kMaxStrength) * sigma);
+        if (h < 0.5f)
+            return linear;   // nothing visible to remove
+        // Isolated colour specks (hot chroma pixels of a high-ISO JPEG) survive non-local means,
+        // which finds no similar patch to average them with; a median on the chroma planes of
+        // CIELAB removes them without touching luminance detail.
+        cv::Mat lab;
+        cv::cvtColor(rgb8, lab, cv::COLOR_RGB2Lab);
+        std::vector<cv::Mat> planes;
+        cv::split(lab, planes);
+        cv::medianBlur(planes[1], planes[1], kChromaMedian);
+        cv::medianBlur(planes[2], planes[2], kChromaMedian);
+        cv::merge(planes, lab);
+        cv::Mat despeckled, filtered;
+        cv::cvtColor(lab, despeckled, cv::COLOR_Lab2RGB);
+        cv::fastNlMeansDenoisingColored(despeckled, filtered, h, 2.0f * h, kTemplate, kSearch);
+        if (ctx.stopRequested())
+            return makeError(ErrorCode::Cancelled, "noise reduction was cancelled", source);
+        // display + (filtered - quantised display): the filter's change, at full precision.
+        cv::Mat change, quantised;
+        filtered.convertTo(change, CV_32FC3, 1.0 / 255.0);
+        rgb8.convertTo(quantised, CV_32FC3, 1.0 / 255.0);
+        cv::Mat out = display + (change - quantised);
+        return Gamma::decode(ImageBuffer(out, ColorEncoding::Display), Gamma::kReference);
+    } catch (const cv::Exception& e) {
+        return makeError(ErrorCode::Internal, std::string("noise reduction failed inside OpenCV (") + e.what() + ")",
+                         source);
+    }
+}
+
+}  // namespace nocturne::core
