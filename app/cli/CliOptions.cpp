@@ -184,6 +184,8 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
         if (value.empty())
             return badValue(name, value, "a folder with model packages (<id>.json + <id>.pt)");
         o.modelDirs.push_back(value);
+    } else if (name == "--experimental") {
+        o.experimental = true;
     } else if (name == "--recursive") {
         o.recursive = true;
     } else if (name == "--no-metadata") {
@@ -302,6 +304,8 @@ Networks:
       --device DEV         auto (default: CUDA, then MPS, else CPU), cpu, cuda or mps
       --threads N          CPU threads for a network (default 0 = all cores)
       --tile N             tile edge in pixels (default 0 = sized from the memory budget)
+      --experimental       also offer networks that do not beat the classical methods on
+                           real photos (marked "experimental"; see --list-methods -v)
       --model-dir DIR      also look for models in DIR (repeatable); see also
                            $NOCTURNE_MODEL_PATH and --list-methods -v
 

@@ -43,6 +43,7 @@ struct CliOptions {
     int jobs = 0;                           // 0: one per hardware thread (1 for networks)
     core::EngineOptions engine;             // --device, --threads, --tile
     std::vector<std::string> modelDirs;     // --model-dir: searched after the standard places
+    bool experimental = false;              // --experimental: also networks that failed the ship rule
     std::string suffix = "_nocturne";
     OverwritePolicy overwrite = OverwritePolicy::Rename;
     bool quiet = false;

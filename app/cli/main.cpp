@@ -81,6 +81,7 @@ core::EnhancerRegistry buildRegistry(const cli::CliOptions& options, core::Model
 {
     core::ScanOptions scan;
     scan.extraFolders = options.modelDirs;
+    scan.includeExperimental = options.experimental;
 #ifdef NOCTURNE_SOURCE_MODEL_DIR
     // A development build also finds the models of its source tree (searched last).
     scan.extraFolders.emplace_back(NOCTURNE_SOURCE_MODEL_DIR);

@@ -11,6 +11,7 @@ core::EnhancerRegistry makeEvalRegistry(const std::vector<std::string>& modelDir
     core::ScanOptions scan;
     scan.extraFolders = modelDirs;
     scan.extraFolders.emplace_back(NOCTURNE_SOURCE_MODEL_DIR);
+    scan.includeExperimental = true;   // the ship rule needs the figures of every network
     const core::ModelRegistry models = core::ModelRegistry::scan(scan);
     core::EnhancerRegistry registry = core::EnhancerRegistry::withClassicalMethods();
     core::EngineOptions engine;

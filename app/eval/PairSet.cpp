@@ -40,16 +40,25 @@ core::Result<std::vector<PhotoPair>> findPairs(const std::string& root, int perS
     std::sort(sets.begin(), sets.end());
     std::vector<PhotoPair> pairs;
     for (const fs::path& set : sets) {
+        // The reference has the same name, or the same stem as a PNG (a RAW input's rendering).
+        const auto referenceOf = [&set](const fs::path& low) {
+            std::error_code e;
+            fs::path high = set / "high" / low.filename();
+            if (fs::is_regular_file(high, e))
+                return high;
+            high = set / "high" / (low.stem().string() + ".png");
+            return fs::is_regular_file(high, e) ? high : fs::path();
+        };
         std::vector<fs::path> lows;
         for (const auto& entry : fs::directory_iterator(set / "low", ec))
-            if (entry.is_regular_file() && fs::exists(set / "high" / entry.path().filename()))
+            if (entry.is_regular_file() && !referenceOf(entry.path()).empty())
                 lows.push_back(entry.path());
         std::sort(lows.begin(), lows.end());
         if (perSet > 0 && static_cast<int>(lows.size()) > perSet)
             lows.resize(perSet);
         for (const fs::path& low : lows)
             pairs.push_back({set.filename().string(), low.filename().string(), fs::absolute(low).string(),
-                             fs::absolute(set / "high" / low.filename()).string()});
+                             fs::absolute(referenceOf(low)).string()});
     }
     if (pairs.empty())
         return makeError(ErrorCode::NotFound, "holds no low/high pairs (<set>/low/NAME with <set>/high/NAME)", root);

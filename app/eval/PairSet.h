@@ -9,8 +9,8 @@
 
 namespace nocturne::eval {
 
-// One real low/normal-light pair in the real-dev layout: <root>/<set>/low/<name> with its
-// reference <root>/<set>/high/<name>.
+// One low/normal-light pair in the real-dev layout: <root>/<set>/low/<name> with its reference
+// <root>/<set>/high/<name>, or high/<stem>.png when the input is a RAW file.
 struct PhotoPair {
     std::string set;     // sub-folder name, e.g. "lol_v1_our485"
     std::string name;    // file name, e.g. "13.png"

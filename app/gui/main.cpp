@@ -65,6 +65,10 @@ int main(int argc, char** argv)
                                                     "file, or a WxH synthetic photo (default 4000x3000), and quit."),
                                      QStringLiteral("file|WxH"), QStringLiteral("4000x3000"));
     const QCommandLineOption noSample(QStringLiteral("no-sample"), QStringLiteral("Do not open the sample on first start."));
+    const QCommandLineOption experimental(QStringLiteral("experimental"),
+                                          QStringLiteral("Also offer networks that do not beat the classical methods on "
+                                                         "real photos (marked experimental)."));
+    parser.addOption(experimental);
     parser.addOption(screenshot);
     parser.addOption(latency);
     parser.addOption(noSample);
@@ -82,6 +86,9 @@ int main(int argc, char** argv)
                         settings.value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString().toStdString())
                         .value_or(nocturne::core::ComputeDevice::Auto);
     nocturne::core::ScanOptions scan;
+    // View > Show Experimental Networks (read at start: the method list is built once).
+    scan.includeExperimental = parser.isSet(experimental)
+                               || settings.value(QStringLiteral("models/showExperimental"), false).toBool();
     // A development build also finds the models of its source tree (searched last).
     scan.extraFolders.emplace_back(NOCTURNE_SOURCE_MODEL_DIR);
     const auto models = nocturne::core::ModelRegistry::scan(scan);

@@ -231,6 +231,8 @@ Result<ModelManifest> ModelManifest::parse(const std::string& jsonText, const st
     r.integer("parameters", m.parameters, false, 0);
     r.string("licence", m.licence, false, false);
     r.boolean("trained", m.trained, true);
+    r.boolean("experimental", m.experimental, false);
+    r.string("experimental_reason", m.experimentalReason, false, false);
     r.number("gmac_512", m.gmac512, false);
     double bpp = 0.0;
     r.number("memory_bytes_per_pixel", bpp, false);

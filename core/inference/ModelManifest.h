@@ -37,6 +37,11 @@ struct ModelManifest {
     long long parameters = 0;
     std::string licence;
     bool trained = false;
+    // Optional: set by models/training/ship_rule.py when the network does not beat "amplify
+    // only" and the classical methods on real photos (README "Quality on real photos"). Such a
+    // model is listed only on request (ScanOptions::includeExperimental), marked as such.
+    bool experimental = false;
+    std::string experimentalReason;
     // Optional: multiply-accumulates (GMAC) per 512x512 full-resolution frame, for GMAC/s figures.
     double gmac512 = 0.0;
     // Optional: peak working memory per full-resolution input pixel at fp32, used to size tiles.

@@ -44,10 +44,20 @@ std::string executableDir()
     return ec ? std::string() : exe.parent_path().string();
 }
 
+bool envFlag(const char* name)
+{
+    const std::string v = envString(name);
+    return !v.empty() && v != "0" && v != "false";
+}
+
 bool devFlagFromEnv()
 {
-    const std::string v = envString("NOCTURNE_DEV_MODELS");
-    return !v.empty() && v != "0" && v != "false";
+    return envFlag("NOCTURNE_DEV_MODELS");
+}
+
+bool experimentalFlagFromEnv()
+{
+    return envFlag("NOCTURNE_EXPERIMENTAL_MODELS");
 }
 
 }  // namespace
@@ -87,6 +97,7 @@ ModelRegistry ModelRegistry::scan(const ScanOptions& options)
     ModelRegistry registry;
     registry.m_folders = searchPath(options);
     const bool includeUntrained = options.includeUntrained || devFlagFromEnv();
+    const bool includeExperimental = options.includeExperimental || experimentalFlagFromEnv();
     std::set<std::string> seenIds;
     std::set<fs::path> seenFolders;
 
@@ -126,6 +137,19 @@ ModelRegistry ModelRegistry::scan(const ScanOptions& options)
                                mpath)});
                 continue;
             }
+            if (manifest->experimental && !includeExperimental) {
+                registry.m_rejected.push_back(
+                    {mpath, id,
+                     makeError(ErrorCode::NotApplicable,
+                               "model \"" + id + "\" is experimental: "
+                                   + (manifest->experimentalReason.empty() ? std::string("it does not beat the classical methods on real photos")
+                                                                           : manifest->experimentalReason)
+                                   + ". It is listed only on request (nocturne-cli --experimental; in the editor, View > Show Experimental Networks).",
+                               mpath)});
+                continue;
+            }
+            if (manifest->experimental)
+                manifest->displayName += " (experimental)";
             const fs::path modelPath = manifestPath.parent_path() / manifest->file;
             if (!fs::is_regular_file(modelPath, ec)) {
                 registry.m_rejected.push_back(

@@ -35,6 +35,10 @@ struct ScanOptions {
     std::vector<std::string> extraFolders;
     // List models whose manifest says "trained": false. Also on when NOCTURNE_DEV_MODELS=1.
     bool includeUntrained = false;
+    // List models whose manifest says "experimental": true (they failed the real-photo ship
+    // rule); their display names are marked "(experimental)". Also on when
+    // NOCTURNE_EXPERIMENTAL_MODELS=1.
+    bool includeExperimental = false;
     // Verify each .pt against the manifest's sha256 (hashing costs ~1 s per 500 MB).
     bool verifyChecksums = true;
 };

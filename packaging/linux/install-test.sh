@@ -162,7 +162,7 @@ else
     say "no trained model is installed (models/ has none): enhancing with a baseline only"
 fi
 for method in "${methods[@]}"; do
-    in_root nocturne-cli --method "$method" -o "/tmp/out-$method" "$sample" | tee -a "$out/enhance.txt" \
+    in_root nocturne-cli --experimental --method "$method" -o "/tmp/out-$method" "$sample" | tee -a "$out/enhance.txt" \
         || fail "nocturne-cli --method $method on the sample"
     result=$root/tmp/out-$method/night-street_nocturne.jpg
     [ -s "$result" ] || fail "--method $method wrote no $result"

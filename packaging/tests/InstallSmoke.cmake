@@ -70,12 +70,20 @@ foreach(line IN LISTS lines)
 endforeach()
 check("found_models" "the installed nocturne-cli does not search ${expected_models}:\n${out}")
 
-# Every installed trained model is offered (MODELS: comma-separated ids from configure time).
+# Every installed trained model is offered, or said to be experimental (failed the real-photo
+# ship rule) and then offered with --experimental (MODELS: comma-separated ids from configure
+# time).
+execute_process(COMMAND ${cli} --list-methods --experimental RESULT_VARIABLE rc OUTPUT_VARIABLE all_out ERROR_VARIABLE err)
+check("rc EQUAL 0" "nocturne-cli --list-methods --experimental failed (rc ${rc}): ${err}")
 string(REPLACE "," ";" MODELS "${MODELS}")
 foreach(id IN LISTS MODELS)
     check("EXISTS ${expected_models}/${id}.json" "model ${id}: manifest not installed")
-    string(REGEX MATCH "\n${id} " found "\n${out}")
-    check("found" "installed model '${id}' is not offered by --list-methods:\n${out}")
+    string(REGEX MATCH "\n${id} " offered "\n${out}")
+    string(FIND "${out}" "model \"${id}\" is experimental" experimental)
+    check("offered OR NOT experimental EQUAL -1"
+          "installed model '${id}' is neither offered nor reported experimental by --list-methods -v:\n${out}")
+    string(REGEX MATCH "\n${id} " found "\n${all_out}")
+    check("found" "installed model '${id}' is not offered by --list-methods --experimental:\n${all_out}")
 endforeach()
 
 # The editor answers --version without a display.

@@ -4,6 +4,8 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -175,6 +177,36 @@ private slots:
             });
             QVERIFY2(listed, qPrintable(QStringLiteral("missing %1 in:\n%2").arg(id, run.out)));
         }
+    }
+
+    void experimentalNetworksAreListedOnlyOnRequest()
+    {
+        // The shipped manifests say which networks failed the real-photo ship rule.
+        QDir models(QStringLiteral(NOCTURNE_SOURCE_DIR "/models"));
+        QStringList experimental;
+        for (const QString& name : models.entryList({"*.json"})) {
+            QFile f(models.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QJsonObject m = QJsonDocument::fromJson(f.readAll()).object();
+            if (m.value("experimental").toBool())
+                experimental << m.value("id").toString();
+        }
+        if (experimental.isEmpty())
+            QSKIP("every shipped network passes the ship rule");
+        const CliRun plain = runCli({"--list-methods"});
+        const CliRun all = runCli({"--list-methods", "--experimental"});
+        QCOMPARE(plain.exitCode, 0);
+        QCOMPARE(all.exitCode, 0);
+        for (const QString& id : experimental) {
+            QVERIFY2(!plain.out.contains("\n" + id + " "), qPrintable(id + " offered without --experimental"));
+            QVERIFY2(all.out.contains("\n" + id + " ") && all.out.contains("(experimental)"), qPrintable(all.out));
+        }
+        // And a method that is not offered cannot be run by accident.
+        QTemporaryDir tmp;
+        makeJpeg(tmp.filePath("a.jpg"));
+        const CliRun run = runCli({"--method", experimental.first(), tmp.filePath("a.jpg"), "-o", tmp.filePath("out")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(experimental.first()), qPrintable(run.err));
     }
 
     void batchWritesGoodFilesAndReportsBadOnes()

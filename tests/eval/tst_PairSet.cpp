@@ -54,10 +54,16 @@ void tst_PairSet::findsPairsPerSetInOrder()
             touchPng(dir.filePath(QString("%1/high/%2").arg(set, name)));
         }
     touchPng(dir.filePath("a_set/low/orphan.png"));   // no reference: not a pair
+    QDir().mkpath(dir.filePath("c_raw/low"));   // a RAW input with a PNG rendering as reference
+    QFile raw(dir.filePath("c_raw/low/night.dng"));
+    QVERIFY(raw.open(QIODevice::WriteOnly) && raw.write("raw") == 3);
+    raw.close();
+    touchPng(dir.filePath("c_raw/high/night.png"));
     auto pairs = eval::findPairs(dir.path().toStdString());
     QVERIFY(pairs.ok());
-    QCOMPARE(pairs->size(), size_t(4));
+    QCOMPARE(pairs->size(), size_t(5));
     QCOMPARE(QString::fromStdString((*pairs)[0].set), QString("a_set"));
+    QVERIFY(QString::fromStdString((*pairs)[4].high).endsWith("c_raw/high/night.png"));
     QCOMPARE(QString::fromStdString((*pairs)[0].name), QString("10.png"));
     QCOMPARE(QString::fromStdString((*pairs)[2].set), QString("b_set"));
     QVERIFY(QString::fromStdString((*pairs)[3].high).endsWith("b_set/high/2.png"));

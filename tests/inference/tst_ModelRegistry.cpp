@@ -22,6 +22,7 @@ struct PackageSpec {
     std::string shaOverride;                           // manifest sha256 instead of the real one
     bool writeModel = true;
     std::string kind = "srgb";
+    bool experimental = false;
 };
 
 PackageSpec package(const std::string& id, const std::function<void(PackageSpec&)>& edit = {})
@@ -44,7 +45,9 @@ void writePackage(const fs::path& folder, const PackageSpec& spec)
         << "{\"format_version\": 1, \"id\": \"" << spec.id << "\", \"display_name\": \"Model " << spec.id
         << "\", \"file\": \"" << spec.id << ".pt\", \"sha256\": \"" << sha << "\", \"input_kind\": \""
         << spec.kind << "\", \"size_multiple\": 8, \"outputs\": [\"image\"], \"amplifier\": \"rgb\", \"trained\": "
-        << (spec.trained ? "true" : "false") << "}";
+        << (spec.trained ? "true" : "false")
+        << (spec.experimental ? ", \"experimental\": true, \"experimental_reason\": \"on real-dev it loses to DHE\"" : "")
+        << "}";
 }
 
 const RejectedModel* rejectedById(const ModelRegistry& r, const std::string& id)
@@ -71,6 +74,7 @@ private slots:
     void refusesBrokenManifest();
     void untrainedHiddenUnlessDeveloperFlag();
     void untrainedShownWithEnvFlag();
+    void experimentalHiddenUnlessRequested();
     void firstIdWins();
     void registerIntoAddsEnhancers();
 
@@ -229,6 +233,33 @@ void tst_ModelRegistry::untrainedHiddenUnlessDeveloperFlag()
 
     o.includeUntrained = true;
     QVERIFY(ModelRegistry::scan(o).find("dev-net"));
+}
+
+void tst_ModelRegistry::experimentalHiddenUnlessRequested()
+{
+    const fs::path root = m_dir.path().toStdString();
+    writePackage(root / "m", package("weak-net", [](PackageSpec& p) { p.experimental = true; }));
+    writePackage(root / "m", package("good-net"));
+    ScanOptions o = isolated();
+    o.extraFolders = {(root / "m").string()};
+    const ModelRegistry hidden = ModelRegistry::scan(o);
+    QVERIFY(!hidden.find("weak-net"));
+    QVERIFY(hidden.find("good-net"));
+    QCOMPARE(hidden.find("good-net")->manifest.displayName, std::string("Model good-net"));
+    const RejectedModel* why = rejectedById(hidden, "weak-net");
+    QVERIFY(why);
+    const QString message = QString::fromStdString(why->reason.message);
+    QVERIFY2(message.contains("experimental") && message.contains("loses to DHE") && message.contains("--experimental"),
+             qPrintable(message));
+
+    o.includeExperimental = true;
+    const ModelRegistry shown = ModelRegistry::scan(o);
+    QVERIFY(shown.find("weak-net"));
+    QCOMPARE(shown.find("weak-net")->manifest.displayName, std::string("Model weak-net (experimental)"));
+    o.includeExperimental = false;
+    qputenv("NOCTURNE_EXPERIMENTAL_MODELS", "1");
+    QVERIFY(ModelRegistry::scan(o).find("weak-net"));
+    qunsetenv("NOCTURNE_EXPERIMENTAL_MODELS");
 }
 
 void tst_ModelRegistry::untrainedShownWithEnvFlag()

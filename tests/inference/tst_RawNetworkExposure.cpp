@@ -58,6 +58,7 @@ void tst_RawNetworkExposure::initTestCase()
     core::ScanOptions scan;
     scan.useStandardLocations = false;
     scan.extraFolders = {NOCTURNE_SOURCE_MODEL_DIR};
+    scan.includeExperimental = true;   // measured whether or not they ship
     const core::ModelRegistry models = core::ModelRegistry::scan(scan);
     core::EnhancerRegistry reg = core::EnhancerRegistry::withClassicalMethods();
     core::EngineOptions engine;

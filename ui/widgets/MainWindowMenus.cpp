@@ -78,6 +78,17 @@ void MainWindow::buildMenus()
     view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_view, [this] { m_view->zoomBy(1.25); });
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_view, [this] { m_view->zoomBy(0.8); });
     view->addSeparator();
+    QAction* experimental = view->addAction(tr("Show &Experimental Networks"));
+    experimental->setCheckable(true);
+    experimental->setChecked(QSettings(kSettingsOrg, kSettingsApp).value(QStringLiteral("models/showExperimental"), false).toBool());
+    experimental->setToolTip(tr("Networks that do not yet beat the classical methods on real photos"));
+    connect(experimental, &QAction::toggled, this, [this](bool on) {
+        QSettings(kSettingsOrg, kSettingsApp).setValue(QStringLiteral("models/showExperimental"), on);
+        m_banner->showInfo(on ? tr("Experimental networks will be listed, marked as such, from the next start. They do "
+                                   "not beat the classical methods on real photos yet (see the model cards).")
+                              : tr("Experimental networks will be hidden from the next start."));
+    });
+    view->addSeparator();
     m_splitAction = view->addAction(tr("&Before / After Split"));
     m_splitAction->setCheckable(true);
     m_splitAction->setShortcut(QKeySequence(Qt::Key_Backslash));

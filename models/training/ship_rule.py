@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""The real-photo ship rule (README "Quality on real photos"): a network is offered to users only
+if, at the engine's default exposure, it beats both "amplify only" (with the default noise
+reduction) and the best of HE/DHE/Retinex on PSNR, SSIM and GT-mean PSNR. A network that does
+not is marked "experimental" in its manifest, with the figures as the reason; the engine then
+lists it only on request (nocturne-cli --experimental, View > Show Experimental Networks).
+
+  build/app/eval/nocturne-eval-pairs --pairs ../shared/data/real-dev --json realdev.json
+  build/app/eval/nocturne-eval-pairs --pairs RAWPAIRS --ratio 27 --json raw.json   # make_raw_pairs.sh
+  /usr/bin/python3 models/training/ship_rule.py --srgb realdev.json --raw raw.json [--write]
+
+sRGB networks are judged on the --srgb figures (real photos); RAW networks on --raw (real-dev
+holds no RAW files, so a synthetic RAW set stands in until real RAW pairs exist). Prints the
+Markdown table for the model cards; --write updates the manifests in models/.
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = os.path.dirname(HERE)
+CLASSICAL = ("he", "dhe", "retinex")
+METRICS = (("psnr", "PSNR", "{:.2f}"), ("ssim", "SSIM", "{:.3f}"), ("psnr_gt_mean", "GT-mean PSNR", "{:.2f}"))
+
+
+def decide(figures: dict, network: str) -> tuple[bool, str]:
+    """(ships, reason) for `network` from one nocturne-eval-pairs summary ({method: {metric}})."""
+    if network not in figures:
+        return False, "not measured"
+    net = figures[network]
+    missing = [m for m in ("none",) + CLASSICAL if m not in figures]
+    if missing:
+        return False, "baselines missing from the evaluation: " + ", ".join(missing)
+    failures = []
+    for key, name, fmt in METRICS:
+        best_classical = max(figures[m][key] for m in CLASSICAL)
+        bar = max(figures["none"][key], best_classical)
+        if not net[key] > bar:
+            failures.append(f"{name} {fmt.format(net[key])} vs {fmt.format(bar)}")
+    if failures:
+        return False, "does not beat amplify only + noise reduction and the best classical method (" \
+            + "; ".join(failures) + ")"
+    return True, "beats amplify only + noise reduction and the best classical method on PSNR, SSIM and GT-mean PSNR"
+
+
+def summary(path: str) -> dict:
+    with open(path) as f:
+        return json.load(f)["sets"]["all"]
+
+
+def table(figures: dict, ids: list[str], label: str) -> str:
+    lines = [f"| method ({label}) | PSNR | SSIM | GT-mean PSNR | brightness out/ref | s / image |",
+             "|---|---|---|---|---|---|"]
+    for m in ["none"] + list(CLASSICAL) + ids:
+        if m in figures:
+            r = figures[m]
+            lines.append(f"| {m} | {r['psnr']:.2f} | {r['ssim']:.3f} | {r['psnr_gt_mean']:.2f} | "
+                         f"{r['brightness']:.2f} | {r['seconds_per_image']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--srgb", required=True, help="nocturne-eval-pairs JSON on real-dev")
+    ap.add_argument("--raw", help="nocturne-eval-pairs JSON on a RAW pair set")
+    ap.add_argument("--models", default=MODELS)
+    ap.add_argument("--write", action="store_true", help="update the manifests")
+    args = ap.parse_args(argv)
+    srgb = summary(args.srgb)
+    raw = summary(args.raw) if args.raw else {}
+    manifests = sorted(glob.glob(os.path.join(args.models, "*.json")))
+    by_kind = {"srgb": [], "raw": []}
+    for path in manifests:
+        with open(path) as f:
+            manifest = json.load(f)
+        if not manifest.get("trained"):
+            continue
+        kind = "srgb" if manifest["input_kind"] == "srgb" else "raw"
+        by_kind[kind].append(manifest["id"])
+        figures = srgb if kind == "srgb" else raw
+        ships, reason = decide(figures, manifest["id"])
+        where = "real-dev (50 real pairs)" if kind == "srgb" else "the synthetic RAW pairs (make_raw_pairs.sh)"
+        print(f"{manifest['id']}: {'ships' if ships else 'experimental'}: {reason}, on {where}")
+        if args.write:
+            manifest["experimental"] = not ships
+            if ships:
+                manifest.pop("experimental_reason", None)
+            else:
+                manifest["experimental_reason"] = f"on {where} it {reason}"
+            with open(path, "w") as f:
+                json.dump(manifest, f, indent=2)
+                f.write("\n")
+    print()
+    print(table(srgb, by_kind["srgb"], "real-dev"))
+    if raw:
+        print()
+        print(table(raw, by_kind["raw"], "synthetic RAW pairs"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

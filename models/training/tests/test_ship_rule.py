@@ -1,0 +1,35 @@
+import ship_rule
+
+
+def figures(**nets):
+    base = {"none": dict(psnr=20.0, ssim=0.75, psnr_gt_mean=24.0),
+            "he": dict(psnr=18.0, ssim=0.69, psnr_gt_mean=19.0),
+            "dhe": dict(psnr=20.1, ssim=0.74, psnr_gt_mean=23.0),
+            "retinex": dict(psnr=16.0, ssim=0.68, psnr_gt_mean=18.0)}
+    base.update(nets)
+    return base
+
+
+def test_a_network_that_beats_every_baseline_on_every_metric_ships():
+    ships, reason = ship_rule.decide(figures(net=dict(psnr=21.0, ssim=0.80, psnr_gt_mean=25.0)), "net")
+    assert ships, reason
+
+
+def test_losing_on_one_metric_to_one_baseline_keeps_it_experimental():
+    # Beats "none" on PSNR but not DHE: the bar is the best of all baselines per metric.
+    ships, reason = ship_rule.decide(figures(net=dict(psnr=20.05, ssim=0.80, psnr_gt_mean=25.0)), "net")
+    assert not ships
+    assert "PSNR 20.05 vs 20.10" in reason and "SSIM" not in reason
+
+
+def test_a_tie_does_not_ship():
+    ships, _ = ship_rule.decide(figures(net=dict(psnr=20.1, ssim=0.75, psnr_gt_mean=24.0)), "net")
+    assert not ships
+
+
+def test_unmeasured_networks_and_missing_baselines_do_not_ship():
+    assert ship_rule.decide(figures(), "net") == (False, "not measured")
+    f = figures(net=dict(psnr=30.0, ssim=0.9, psnr_gt_mean=30.0))
+    del f["retinex"]
+    ships, reason = ship_rule.decide(f, "net")
+    assert not ships and "retinex" in reason
