@@ -14,9 +14,12 @@ namespace nocturne::core {
 
 namespace {
 
-// Non-local means window sizes: OpenCV's recommended 7x7 patches in a 21x21 search window.
+// Non-local means: OpenCV's recommended 7x7 patches, in an 11x11 search window rather than the
+// recommended 21x21. On real-dev the smaller window scored slightly better (PSNR 20.28 vs 20.24,
+// SSIM 0.759 vs 0.751, Python prototype of this stage) and runs 3.4x faster (12 MP: 5.2 s vs
+// 17.6 s on 2 cores), which is what keeps the m slider live with noise reduction on.
 constexpr int kTemplate = 7;
-constexpr int kSearch = 21;
+constexpr int kSearch = 11;
 constexpr int kChromaMedian = 5;
 
 }  // namespace

@@ -14,7 +14,9 @@
 
 #include "core/enhance/Amplifier.h"
 #include "core/enhance/EnhancerRegistry.h"
+#include "core/enhance/Exposure.h"
 #include "core/enhance/Gamma.h"
+#include "core/enhance/NoiseReduction.h"
 #include "core/io/ImageLoader.h"
 #include "core/io/ImageWriter.h"
 #include "core/pipeline/RunContext.h"
@@ -149,6 +151,25 @@ void enhance(benchmark::State& state, const ImageSize& size, const std::string& 
     setPixels(state, size);
 }
 
+// The amplify stage as the pipeline runs it: gain through the highlight shoulder, then noise
+// reduction at `strength` (0 = the shoulder alone, for the ratio).
+void amplifyAndDenoise(benchmark::State& state, const ImageSize& size, float strength)
+{
+    const Fixture& fixture = fixtureFor(size);
+    if (!ready(state, fixture))
+        return;
+    const core::RunContext ctx;
+    for (auto _ : state) {
+        auto out = core::NoiseReduction::apply(core::Exposure::amplify(fixture.decoded.rgb, fixture.gain), strength, ctx);
+        if (!out) {
+            state.SkipWithError(out.error().describe().c_str());
+            return;
+        }
+        benchmark::DoNotOptimize(out->mat().data);
+    }
+    setPixels(state, size);
+}
+
 void gamma(benchmark::State& state, const ImageSize& size)
 {
     const Fixture& fixture = fixtureFor(size);
@@ -195,6 +216,8 @@ void registerAll()
         tune(benchmark::RegisterBenchmark(("decode_raw_half/" + s).c_str(), decodeRaw, size, true), 3);
         tune(benchmark::RegisterBenchmark(("amplifier_mosaic/" + s).c_str(), amplifierEstimate, size, true), 5);
         tune(benchmark::RegisterBenchmark(("amplifier_rgb/" + s).c_str(), amplifierEstimate, size, false), 5);
+        tune(benchmark::RegisterBenchmark(("amplify_shoulder/" + s).c_str(), amplifyAndDenoise, size, 0.0f), 3);
+        tune(benchmark::RegisterBenchmark(("amplify_noise_reduction/" + s).c_str(), amplifyAndDenoise, size, 1.0f), 1);
         tune(benchmark::RegisterBenchmark(("enhance_he/" + s).c_str(), enhance, size, std::string("he")), 3);
         tune(benchmark::RegisterBenchmark(("enhance_dhe/" + s).c_str(), enhance, size, std::string("dhe")), 2);
         tune(benchmark::RegisterBenchmark(("enhance_retinex/" + s).c_str(), enhance, size, std::string("retinex")), 2);
