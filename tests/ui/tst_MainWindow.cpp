@@ -1,6 +1,7 @@
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QMimeData>
+#include <QAction>
 #include <QSettings>
 
 #include "core/pipeline/MethodDefaults.h"
@@ -36,6 +37,7 @@ private slots:
     void settingsPersistAcrossRestart();
     void eachKindOfPhotoOpensWithItsOwnMethod();
     void oldDefaultsAreNotCarriedOver();
+    void experimentalNetworksToggleIsRemembered();
     void brokenFileShowsAReadableError();
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
     void zoomingInShowsFullResolution();
@@ -297,6 +299,26 @@ void tst_MainWindow::oldDefaultsAreNotCarriedOver()
     QVERIFY(openAndWait(*window, {m_pngA}));
     QCOMPARE(window->params().m, core::kDefaultAmplifierTarget);
     QCOMPARE(window->params().method, QStringLiteral("none"));
+}
+
+void tst_MainWindow::experimentalNetworksToggleIsRemembered()
+{
+    auto window = makeWindow();
+    QAction* toggle = nullptr;
+    for (QAction* a : window->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("Show &Experimental Networks"))
+            toggle = a;
+    QVERIFY(toggle && toggle->isCheckable());
+    QVERIFY(!toggle->isChecked());
+    toggle->trigger();
+    QSettings s(QStringLiteral("Nocturne"), QStringLiteral("Nocturne"));
+    QVERIFY(s.value("models/showExperimental").toBool());   // read by main() at the next start
+    auto again = makeWindow();
+    bool checked = false;
+    for (QAction* a : again->findChildren<QAction*>())
+        if (a->text() == QStringLiteral("Show &Experimental Networks"))
+            checked = a->isChecked();
+    QVERIFY(checked);
 }
 
 void tst_MainWindow::brokenFileShowsAReadableError()
