@@ -6,6 +6,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/enhance/Exposure.h"
 #include "core/enhance/Gamma.h"
 
 namespace nocturne::core::classical {
@@ -19,21 +20,7 @@ Result<ImageBuffer> amplifiedLinear(const EnhanceInput& input, const EnhancerInf
                                             "Reload the photo.",
                          input.source.meta.sourcePath);
     }
-    const float gain = std::isfinite(input.gain) && input.gain > 0.0f ? input.gain : 1.0f;
-    const cv::Mat& src = rgb.mat();
-    cv::Mat out(src.size(), CV_32FC3);
-    cv::parallel_for_(cv::Range(0, src.rows), [&](const cv::Range& rows) {
-        const int n = src.cols * 3;
-        for (int r = rows.start; r < rows.end; ++r) {
-            const float* s = src.ptr<float>(r);
-            float* d = out.ptr<float>(r);
-            for (int i = 0; i < n; ++i) {
-                const float v = s[i] * gain;
-                d[i] = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   // NaN -> 0
-            }
-        }
-    });
-    return ImageBuffer(out, ColorEncoding::Linear);
+    return Exposure::amplify(rgb, input.gain, 1.0f);   // a knee of 1: the hard clip
 }
 
 cv::Mat displayLuminance(const ImageBuffer& linear)

@@ -23,22 +23,30 @@ cv::Mat measureCopy(const cv::Mat& linear)
     return small;
 }
 
-// Mean display luminance of shoulder(scale * x) over a (small) linear image.
-double shoulderedDisplayMean(const cv::Mat& small, double scale, float knee)
+// Mean display luminance of map(x) over a (small) linear image, map applied per channel value.
+template <typename Map>
+double displayMeanOf(const cv::Mat& small, Map map)
 {
     double sum = 0.0;
     const float inv = 1.0f / Gamma::kReference;
     for (int r = 0; r < small.rows; ++r) {
         const auto* p = small.ptr<cv::Vec3f>(r);
         for (int c = 0; c < small.cols; ++c) {
-            const float s = static_cast<float>(scale);
-            const float y = kLumaR * Exposure::shoulder(p[c][0] * s, knee)
-                            + kLumaG * Exposure::shoulder(p[c][1] * s, knee)
-                            + kLumaB * Exposure::shoulder(p[c][2] * s, knee);
+            const float y = kLumaR * map(p[c][0]) + kLumaG * map(p[c][1]) + kLumaB * map(p[c][2]);
             sum += std::pow(std::clamp(y, 0.0f, 1.0f), inv);
         }
     }
     return small.total() > 0 ? sum / static_cast<double>(small.total()) : 0.0;
+}
+
+float clamp01(float v)
+{
+    return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   // NaN -> 0
+}
+
+double rescaledMean(const cv::Mat& small, double scale)
+{
+    return displayMeanOf(small, [scale](float v) { return Exposure::rescale(clamp01(v), scale); });
 }
 
 }  // namespace
@@ -53,6 +61,14 @@ float Exposure::shoulder(float v, float knee)
         return v;
     const float room = 1.0f - knee;
     return 1.0f - room * std::exp(-(v - knee) / room);
+}
+
+float Exposure::rescale(float x, double scale)
+{
+    const double s = scale;
+    if (s <= 1.0)
+        return static_cast<float>(s * x);
+    return static_cast<float>(s * x / (1.0 + (s - 1.0) * x));
 }
 
 ImageBuffer Exposure::amplify(const ImageBuffer& linear, double gain, float knee)
@@ -76,31 +92,31 @@ ImageBuffer Exposure::amplify(const ImageBuffer& linear, double gain, float knee
 
 double Exposure::displayMean(const ImageBuffer& linear)
 {
-    if (linear.empty())
-        return 0.0;
-    return shoulderedDisplayMean(measureCopy(linear.mat()), 1.0, 1.0f);
+    return amplifiedDisplayMean(linear, 1.0, 1.0f);
 }
 
 double Exposure::amplifiedDisplayMean(const ImageBuffer& linear, double gain, float knee)
 {
     if (linear.empty())
         return 0.0;
-    return shoulderedDisplayMean(measureCopy(linear.mat()), gain, knee);
+    return displayMeanOf(measureCopy(linear.mat()), [gain, knee](float v) { return shoulder(v * static_cast<float>(gain), knee); });
 }
 
-double Exposure::matchScale(const ImageBuffer& linear, double target, float knee)
+double Exposure::matchScale(const ImageBuffer& linear, double target)
 {
     if (linear.empty() || !(target > 0.0))
         return 1.0;
     const cv::Mat small = measureCopy(linear.mat());
-    if (shoulderedDisplayMean(small, 64.0, knee) <= 0.0)
-        return 1.0;   // black: nothing to match
+    const double current = rescaledMean(small, 1.0);
+    // Already there (e.g. "amplify only" measured against itself), or black: nothing to match.
+    if (std::abs(current - target) <= 1e-4 * target || rescaledMean(small, 64.0) <= 0.0)
+        return 1.0;
     double lo = std::log(1.0 / 64.0);
     double hi = std::log(64.0);
     // The mean is monotonic in the scale; 30 halvings of a 8.3-wide log interval reach 1e-8.
     for (int i = 0; i < 30; ++i) {
         const double mid = 0.5 * (lo + hi);
-        if (shoulderedDisplayMean(small, std::exp(mid), knee) < target)
+        if (rescaledMean(small, std::exp(mid)) < target)
             lo = mid;
         else
             hi = mid;
@@ -108,12 +124,23 @@ double Exposure::matchScale(const ImageBuffer& linear, double target, float knee
     return std::exp(0.5 * (lo + hi));
 }
 
-ImageBuffer Exposure::match(const ImageBuffer& linear, double target, float knee)
+ImageBuffer Exposure::match(const ImageBuffer& linear, double target)
 {
-    const double scale = matchScale(linear, target, knee);
-    if (std::abs(scale - 1.0) < 0.005)
-        return Gamma::decode(Gamma::encode(linear, 1.0f), 1.0f);   // clamp only
-    return amplify(linear, scale, knee);
+    if (linear.empty())
+        return {};
+    const double scale = matchScale(linear, target);
+    const cv::Mat& src = linear.mat();
+    cv::Mat out(src.size(), CV_32FC3);
+    cv::parallel_for_(cv::Range(0, src.rows), [&](const cv::Range& rows) {
+        const int n = src.cols * 3;
+        for (int r = rows.start; r < rows.end; ++r) {
+            const float* s = src.ptr<float>(r);
+            float* d = out.ptr<float>(r);
+            for (int i = 0; i < n; ++i)
+                d[i] = rescale(clamp01(s[i]), scale);
+        }
+    });
+    return ImageBuffer(out, ColorEncoding::Linear);
 }
 
 }  // namespace nocturne::core

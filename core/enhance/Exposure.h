@@ -37,12 +37,17 @@ public:
     static double amplifiedDisplayMean(const ImageBuffer& linear, double gain, float knee = kKnee);
     static constexpr int kMeasureSide = 512;
 
-    // The linear scale s for which displayMean(shoulder(s * x)) equals `target` (bisection over
-    // [1/64, 64]); 1 when the image is black or the target is not positive.
-    static double matchScale(const ImageBuffer& linear, double target, float knee = kKnee);
-    // linear scaled by matchScale() with the shoulder applied when it brightens; unchanged
-    // (clamped to [0,1]) when the scale is within 0.5 % of 1.
-    static ImageBuffer match(const ImageBuffer& linear, double target, float knee = kKnee);
+    // A method's result is already in [0,1]: it is brought to the target with
+    //     rescale(x, s) = s x                      for s <= 1 (a plain exposure reduction),
+    //                     s x / (1 + (s - 1) x)    for s > 1 (slope s in the shadows, white
+    //                                              kept white: brightening clips nothing),
+    // the identity at s = 1 and continuous around it, so highlights are not compressed twice.
+    static float rescale(float x, double scale);
+    // The s for which displayMean(rescale(clamp(x), s)) equals `target` (bisection over
+    // [1/64, 64]); 1 when the image is black, already at the target, or the target is not positive.
+    static double matchScale(const ImageBuffer& linear, double target);
+    // rescale(clamp(x), matchScale(x, target)) per value.
+    static ImageBuffer match(const ImageBuffer& linear, double target);
 };
 
 }  // namespace nocturne::core

@@ -16,7 +16,7 @@ std::string defaultMethodFor(SourceKind kind, const EnhancerRegistry& registry)
 {
     // Raster: measured on real-dev (8-bit sRGB) at the default exposure, amplify + noise
     // reduction beats HE, Retinex and every shipped network on PSNR, SSIM and GT-mean PSNR, and
-    // DHE on PSNR and GT-mean PSNR (README "Quality on real photos"). RAW: real-dev holds no RAW
+    // DHE on PSNR and GT-mean PSNR with SSIM tied (README "Quality on real photos"). RAW: real-dev holds no RAW
     // files; on the bundled sample and synthetic DNGs the RAW networks blur and halo where
     // amplify + noise reduction does not, so RAW gets the same rendering until a RAW network
     // beats it on real captures (issue 13). Edit this table when the measurements change.

@@ -127,9 +127,11 @@ Result<ProcessResult> Pipeline::process(const DecodedImage& image, const Process
                                      ctx.subRange(linearMethod ? 0.4 : 0.0, 0.95));
         if (!out)
             return out.error();
-        if (params.exposure == ExposureMode::Output && params.method != "none") {
-            // What "amplify only" shows at this gain is the exposure every method is brought to.
-            const double target = Exposure::amplifiedDisplayMean(image.rgb, result.gain);
+        if (params.exposure == ExposureMode::Output) {
+            // Every method is brought to the exposure of the amplified image it was given: what
+            // "amplify only" shows at this gain (for which the match is the identity).
+            const double target = linearMethod ? Exposure::displayMean(prepared.rgb)
+                                               : Exposure::amplifiedDisplayMean(image.rgb, result.gain);
             out->image = Exposure::match(out->image, target);
         }
         enhanced = std::make_shared<const EnhanceOutput>(std::move(out).value());

@@ -22,6 +22,8 @@ private slots:
     void matchReachesTheTarget_data();
     void matchReachesTheTarget();
     void matchOfBlackLeavesItBlack();
+    void rescaleBrightensWithoutClippingAndIsContinuousAtOne();
+    void matchAtTheCurrentExposureIsTheIdentity();
     void amplifiedDisplayMeanIsAmplifyThenMeasure();
 };
 
@@ -126,6 +128,37 @@ void tst_Exposure::matchOfBlackLeavesItBlack()
     const ImageBuffer black(ImageBuffer(cv::Mat(20, 30, CV_32FC3, cv::Scalar::all(0))));
     QCOMPARE(Exposure::matchScale(black, 0.4), 1.0);
     QCOMPARE(cv::countNonZero(Exposure::match(black, 0.4).mat().reshape(1)), 0);
+}
+
+void tst_Exposure::rescaleBrightensWithoutClippingAndIsContinuousAtOne()
+{
+    for (double s : {1.0, 1.1, 4.0})
+        QCOMPARE(Exposure::rescale(1.0f, s), 1.0f);   // brightening never clips
+    QCOMPARE(Exposure::rescale(1.0f, 0.5), 0.5f);     // darkening is a plain exposure change
+    for (double s : {0.25, 0.9, 1.0, 1.1, 4.0}) {
+        QCOMPARE(Exposure::rescale(0.0f, s), 0.0f);
+        float previous = 0.0f;
+        for (float x = 0.0f; x <= 1.0f; x += 0.05f) {
+            const float y = Exposure::rescale(x, s);
+            QVERIFY(y >= previous && y <= 1.0f);
+            previous = y;
+        }
+    }
+    // No jump across s = 1: highlights are not compressed by a vanishing change of exposure.
+    for (float x : {0.3f, 0.7f, 0.95f}) {
+        QCOMPARE(Exposure::rescale(x, 1.0), x);
+        QVERIFY(std::abs(Exposure::rescale(x, 1.001) - x) < 1e-3f);
+        QVERIFY(std::abs(Exposure::rescale(x, 0.999) - x) < 1e-3f);
+    }
+}
+
+void tst_Exposure::matchAtTheCurrentExposureIsTheIdentity()
+{
+    // A result with bright highlights (0.6-0.95), already at its target, comes back unchanged.
+    const ImageBuffer in = darkScene(0.95f);
+    QCOMPARE(Exposure::matchScale(in, Exposure::displayMean(in)), 1.0);
+    const ImageBuffer out = Exposure::match(in, Exposure::displayMean(in));
+    QVERIFY(cv::norm(out.mat(), in.mat(), cv::NORM_INF) < 1e-6);
 }
 
 void tst_Exposure::amplifiedDisplayMeanIsAmplifyThenMeasure()
