@@ -44,6 +44,23 @@ float clamp01(float v)
     return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   // NaN -> 0
 }
 
+// f(value) for every channel value of a CV_32FC3 image, rows in parallel; tagged linear.
+template <typename Map>
+ImageBuffer mapValues(const cv::Mat& src, Map map)
+{
+    cv::Mat out(src.size(), CV_32FC3);
+    cv::parallel_for_(cv::Range(0, src.rows), [&](const cv::Range& rows) {
+        const int n = src.cols * 3;
+        for (int r = rows.start; r < rows.end; ++r) {
+            const float* s = src.ptr<float>(r);
+            float* d = out.ptr<float>(r);
+            for (int i = 0; i < n; ++i)
+                d[i] = map(s[i]);
+        }
+    });
+    return ImageBuffer(out, ColorEncoding::Linear);
+}
+
 double rescaledMean(const cv::Mat& small, double scale)
 {
     return displayMeanOf(small, [scale](float v) { return Exposure::rescale(clamp01(v), scale); });
@@ -75,19 +92,8 @@ ImageBuffer Exposure::amplify(const ImageBuffer& linear, double gain, float knee
 {
     if (linear.empty())
         return {};
-    const cv::Mat& src = linear.mat();
-    cv::Mat out(src.size(), CV_32FC3);
     const float g = std::isfinite(gain) && gain > 0.0 ? static_cast<float>(gain) : 1.0f;
-    cv::parallel_for_(cv::Range(0, src.rows), [&](const cv::Range& rows) {
-        const int n = src.cols * 3;
-        for (int r = rows.start; r < rows.end; ++r) {
-            const float* s = src.ptr<float>(r);
-            float* d = out.ptr<float>(r);
-            for (int i = 0; i < n; ++i)
-                d[i] = shoulder(s[i] * g, knee);
-        }
-    });
-    return ImageBuffer(out, ColorEncoding::Linear);
+    return mapValues(linear.mat(), [g, knee](float v) { return shoulder(v * g, knee); });
 }
 
 double Exposure::displayMean(const ImageBuffer& linear)
@@ -129,18 +135,7 @@ ImageBuffer Exposure::match(const ImageBuffer& linear, double target)
     if (linear.empty())
         return {};
     const double scale = matchScale(linear, target);
-    const cv::Mat& src = linear.mat();
-    cv::Mat out(src.size(), CV_32FC3);
-    cv::parallel_for_(cv::Range(0, src.rows), [&](const cv::Range& rows) {
-        const int n = src.cols * 3;
-        for (int r = rows.start; r < rows.end; ++r) {
-            const float* s = src.ptr<float>(r);
-            float* d = out.ptr<float>(r);
-            for (int i = 0; i < n; ++i)
-                d[i] = rescale(clamp01(s[i]), scale);
-        }
-    });
-    return ImageBuffer(out, ColorEncoding::Linear);
+    return mapValues(linear.mat(), [scale](float v) { return Exposure::rescale(clamp01(v), scale); });
 }
 
 }  // namespace nocturne::core
