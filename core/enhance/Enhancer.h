@@ -30,6 +30,10 @@ struct EnhancerInfo {
     std::string reference;     // paper or method citation
     InputKind inputKind = InputKind::LinearRgb;
     bool producesAttention = false;
+    // The method takes what "amplify only" shows (amplified, highlights shouldered, noise
+    // reduced) with a gain of 1: always true for LinearRgb methods, and for networks trained on
+    // the engine's own exposure (manifest amplifier "engine").
+    bool takesAmplifiedImage = false;
 };
 
 // The source as the pipeline hands it over, plus the amplification gain decided upstream by the

@@ -115,6 +115,7 @@ std::string toString(ModelAmplifier amplifier)
     switch (amplifier) {
     case ModelAmplifier::Mosaic: return "mosaic";
     case ModelAmplifier::Rgb: return "rgb";
+    case ModelAmplifier::Engine: return "engine";
     case ModelAmplifier::None: return "none";
     }
     return "?";
@@ -220,11 +221,14 @@ Result<ModelManifest> ModelManifest::parse(const std::string& jsonText, const st
     if (!r.error()) {
         if (amp == "mosaic") m.amplifier = ModelAmplifier::Mosaic;
         else if (amp == "rgb") m.amplifier = ModelAmplifier::Rgb;
+        else if (amp == "engine") m.amplifier = ModelAmplifier::Engine;
         else if (amp == "none") m.amplifier = ModelAmplifier::None;
-        else r.fail("field \"amplifier\" is \"" + amp + "\"; expected mosaic, rgb or none.");
+        else r.fail("field \"amplifier\" is \"" + amp + "\"; expected mosaic, rgb, engine or none.");
     }
     if (!r.error() && m.amplifier == ModelAmplifier::Mosaic && m.inputKind == InputKind::SrgbDisplay)
         r.fail("amplifier \"mosaic\" needs a mosaic input_kind (bayer_mosaic or packed_4ch).");
+    if (!r.error() && m.amplifier == ModelAmplifier::Engine && m.inputKind != InputKind::SrgbDisplay)
+        r.fail("amplifier \"engine\" needs input_kind srgb (the engine's amplified RGB image).");
 
     m.clipInput = m.inputKind == InputKind::PackedBayer;   // SID convention when unspecified
     r.boolean("clip_input", m.clipInput, false);

@@ -10,7 +10,9 @@
 namespace nocturne::core {
 
 // Where the network expects the amplification gain to be applied (see models/README.md).
-enum class ModelAmplifier { Mosaic, Rgb, None };
+// Engine: the network refines exactly what "amplify only" shows: the engine amplifies (with the
+// highlight shoulder) and applies its noise reduction first, as for the classical methods.
+enum class ModelAmplifier { Mosaic, Rgb, Engine, None };
 
 std::string toString(ModelAmplifier amplifier);
 

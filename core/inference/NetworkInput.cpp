@@ -2,6 +2,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/enhance/Exposure.h"
 #include "core/image/SrgbCurve.h"
 
 namespace nocturne::core::netinput {
@@ -55,11 +56,9 @@ std::vector<cv::Mat> packBayer(const cv::Mat& rggb)
 
 cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain)
 {
-    ImageBuffer scaled = linearRgb;
-    if (gain != 1.0f) {
-        const cv::Mat amplified = linearRgb.mat() * gain;
-        scaled = ImageBuffer(amplified);
-    }
+    // The amplifier the user sees as "amplify only" (gain, then the highlight shoulder), so a
+    // network restores exactly the image it is compared with; gain 1 leaves a JPEG's own values.
+    const ImageBuffer scaled = gain != 1.0f ? Exposure::amplify(linearRgb, gain) : linearRgb;
     // The exact inverse of the decoder's sRGB linearisation: at gain 1 a JPEG reaches the
     // network with its own values, as in training.
     return encodeSrgb(scaled).mat();

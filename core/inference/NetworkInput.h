@@ -28,8 +28,9 @@ cv::Mat prepareMosaic(const RawMosaic& mosaic, float gain, bool clip, MosaicPhas
 // resolution: four CV_32FC1 planes.
 std::vector<cv::Mat> packBayer(const cv::Mat& rggb);
 
-// Linear RGB times `gain`, clamped to [0, 1] and encoded with the exact sRGB curve (the inverse
-// of the decoder's linearisation): CV_32FC3.
+// Linear RGB amplified by `gain` as Exposure::amplify does (highlight shoulder; gain 1 leaves the
+// values alone) and encoded with the exact sRGB curve (the inverse of the decoder's
+// linearisation): CV_32FC3.
 cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain);
 
 // Rotates / mirrors sensor-oriented pixels the way EXIF `orientation` (1-8) asks for display,

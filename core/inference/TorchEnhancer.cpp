@@ -76,6 +76,7 @@ TorchEnhancer::TorchEnhancer(ModelManifest manifest, std::string modelPath, Engi
     m_info.reference = m_manifest.paper;
     m_info.inputKind = m_manifest.inputKind;
     m_info.producesAttention = m_manifest.producesAttention();
+    m_info.takesAmplifiedImage = m_manifest.amplifier == ModelAmplifier::Engine;
 
     const int parity = m_manifest.inputKind == InputKind::SrgbDisplay ? 1 : 2;
     const int downscale = std::max(1, static_cast<int>(std::lround(1.0 / m_manifest.inputScale)));

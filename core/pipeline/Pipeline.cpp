@@ -94,10 +94,12 @@ Result<ProcessResult> Pipeline::process(const DecodedImage& image, const Process
     result.gain = estimateGain(image, params);
     result.gainFromAmplifier = !params.exposureRatio;
 
-    // Methods on linear RGB get the amplified (shouldered, denoised) image and a gain of 1;
-    // networks apply the gain to their own input representation.
-    const bool linearMethod = enhancer->info().inputKind == InputKind::LinearRgb;
-    const float strength = linearMethod ? std::clamp(params.noiseReduction, 0.0f, NoiseReduction::kMaxStrength) : 0.0f;
+    // Methods on linear RGB, and networks trained on the engine's exposure, get the amplified
+    // (shouldered, denoised) image and a gain of 1; other networks apply the gain to their own
+    // input representation.
+    const bool amplifiedInput =
+        enhancer->info().inputKind == InputKind::LinearRgb || enhancer->info().takesAmplifiedImage;
+    const float strength = amplifiedInput ? std::clamp(params.noiseReduction, 0.0f, NoiseReduction::kMaxStrength) : 0.0f;
 
     // Every stage depends on the source and the gain (not on m itself: two settings that yield
     // the same gain share a result). Gamma is downstream and never keyed.
@@ -114,7 +116,7 @@ Result<ProcessResult> Pipeline::process(const DecodedImage& image, const Process
     if (!enhanced) {
         DecodedImage prepared = image;
         float gain = static_cast<float>(result.gain);
-        if (linearMethod) {
+        if (amplifiedInput) {
             auto amplified = amplifiedSource(image, result.gain, strength, ctx.subRange(0.0, 0.4),
                                              cacheable ? baseKey().add("amplified").add(static_cast<double>(strength)).value() : 0,
                                              cacheable);
@@ -124,13 +126,13 @@ Result<ProcessResult> Pipeline::process(const DecodedImage& image, const Process
             gain = 1.0f;
         }
         auto out = enhancer->enhance(EnhanceInput{prepared, gain},
-                                     ctx.subRange(linearMethod ? 0.4 : 0.0, 0.95));
+                                     ctx.subRange(amplifiedInput ? 0.4 : 0.0, 0.95));
         if (!out)
             return out.error();
         if (params.exposure == ExposureMode::Output) {
             // Every method is brought to the exposure of the amplified image it was given: what
             // "amplify only" shows at this gain (for which the match is the identity).
-            const double target = linearMethod ? Exposure::displayMean(prepared.rgb)
+            const double target = amplifiedInput ? Exposure::displayMean(prepared.rgb)
                                                : Exposure::amplifiedDisplayMean(image.rgb, result.gain);
             out->image = Exposure::match(out->image, target);
         }

@@ -138,7 +138,11 @@ def preprocess(kind, raw, in_scale, clip):
             return x[None, None]
         packed = np.stack([x[0::2, 0::2], x[0::2, 1::2], x[1::2, 1::2], x[1::2, 0::2]])
         return packed[None]
-    x = np.clip(raw * gain, 0.0, 1.0).astype(np.float32)
+    # The engine's amplifier: gain, then the highlight shoulder (identity to 0.6, then
+    # 1 - 0.4 exp(-(v - 0.6) / 0.4)), as "amplify only" shows the image (Exposure::amplify).
+    v = np.maximum(raw * gain, 0.0).astype(np.float32)
+    knee, room = np.float32(0.6), np.float32(0.4)
+    x = np.where(v <= knee, v, 1.0 - room * np.exp(-(v - knee) / room)).astype(np.float32)
     # The exact sRGB curve, as the engine encodes for srgb networks.
     x = np.where(x <= 0.0031308, 12.92 * x, 1.055 * np.power(x, 1.0 / 2.4) - 0.055).astype(np.float32)
     if in_scale < 1.0:

@@ -53,6 +53,7 @@ class tst_ModelManifest : public QObject {
 private slots:
     void parsesValidManifest();
     void optionalFieldsHaveDefaults();
+    void engineAmplifierForSrgbNetworks();
     void badField_data();
     void badField();
     void malformedJsonGivesLine();
@@ -101,6 +102,17 @@ void tst_ModelManifest::optionalFieldsHaveDefaults()
     QVERIFY(m->trained);
 }
 
+void tst_ModelManifest::engineAmplifierForSrgbNetworks()
+{
+    std::string text = withField("amplifier", "\"engine\"");
+    const std::string kind = "\"input_kind\": \"bayer_mosaic\"";
+    text.replace(text.find(kind), kind.size(), "\"input_kind\": \"srgb\"");
+    const Result<ModelManifest> m = ModelManifest::parse(text, "models/ba-gan.json");
+    QVERIFY2(m.ok(), m.ok() ? "" : m.error().describe().c_str());
+    QVERIFY(m->amplifier == ModelAmplifier::Engine);
+    QCOMPARE(toString(m->amplifier), std::string("engine"));
+}
+
 void tst_ModelManifest::badField_data()
 {
     QTest::addColumn<QString>("json");
@@ -132,6 +144,7 @@ void tst_ModelManifest::badField_data()
     row("bad input_range", withField("input_range", "[300.0, 0.0]"), "input_range");
     row("missing amplifier", withField("amplifier", ""), "amplifier");
     row("unknown amplifier", withField("amplifier", "\"auto\""), "auto");
+    row("engine amplifier on a mosaic", withField("amplifier", "\"engine\""), "engine");
     row("clip_input not bool", withField("clip_input", "\"no\""), "clip_input");
     row("missing trained", withField("trained", ""), "trained");
     row("trained as number", withField("trained", "1"), "trained");

@@ -15,7 +15,7 @@ from torch.utils.data import Dataset
 from . import pairs
 from . import photos as ph
 
-MODES = ("raw", "camera", "ba-gan")
+MODES = ("raw", "camera", "ba-gan", "jpeg")
 
 
 def item_seed(*parts: int) -> int:
@@ -91,7 +91,8 @@ def random_crop(img: np.ndarray, size: int, gen: torch.Generator) -> torch.Tenso
 class SyntheticPairs(Dataset):
     """Pairs for one split of photos.json.
 
-    mode: 'raw' (pairs.raw_pair), 'camera' (pairs.camera_srgb_pair), 'ba-gan'.
+    mode: 'raw' (pairs.raw_pair), 'camera' (pairs.camera_srgb_pair), 'ba-gan',
+    'jpeg' (pairs.jpeg_pair: the engine-amplified dark camera JPEG).
     crop: side of the sRGB crop = mosaic size for RAW (must be even).
     length: items per epoch (pairs are synthetic, so any number).
     pair_kwargs: forwarded to the pair function (cfa, noise_model, ratio_range, ...).
@@ -133,6 +134,10 @@ class SyntheticPairs(Dataset):
             p = pairs.camera_srgb_pair(y, gen, **self.pair_kwargs)
             out = {"input": p["input"][0], "target": p["target"][0],
                    "attention": p["attention"][0], "ratio": p["ratio"][0]}
+        elif self.mode == "jpeg":
+            p = pairs.jpeg_pair(y, gen, **self.pair_kwargs)
+            out = {"input": p["input"][0], "target": p["target"][0],
+                   "attention": p["attention"][0]}
         else:
             p = pairs.ba_gan_pair(y, gen, **self.pair_kwargs)
             out = {"input": p["input"][0], "target": p["target"][0],

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import torch
 
+from . import camera_jpeg as cj
+from . import engine_exposure as ee
 from . import lights as lt
 from . import noise as nz
 from . import unprocess as up
@@ -91,6 +93,27 @@ def camera_srgb_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB",
     target = up.process(cam, meta)
     return {"input": x, "target": target, "attention": attention_target(x, target),
             "ratio": params["ratio"].to(y), "meta": meta, "noise": nz.record(params)}
+
+
+def jpeg_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: float = 0.5,
+              m: float = ee.M_DEFAULT, ratio_range=cj.RATIO_RANGE,
+              noise_reduction: float = 0.0) -> dict:
+    """sRGB pair 'jpeg' mode, for networks the engine feeds its own exposure: the dark camera
+    file (camera_jpeg.dark_jpeg) amplified exactly as the engine amplifies it and, with
+    noise_reduction > 0, cleaned by the engine's noise reduction at that strength (manifest
+    amplifier "engine": the network refines what "amplify only" shows); the target is the clean
+    scene at the exposure whose amplified (shouldered) rendering has the same mean display
+    luminance: what "amplify only" would show for a noise-free capture."""
+    outs = [cj.dark_jpeg(y[i:i + 1], gen, cfa, lights, ratio_range) for i in range(y.shape[0])]
+    dark = torch.cat([o["input"] for o in outs])
+    scene = torch.cat([o["scene_linear"] for o in outs]).to(dark)
+    _, amp = ee.amplified_display(dark, m)
+    if noise_reduction > 0:
+        amp = ee.noise_reduction(amp, noise_reduction)
+    x = ee.linear_to_srgb(amp)
+    target = ee.linear_to_srgb(ee.expose_like(scene, ee.display_mean(amp)))
+    return {"input": x, "target": target, "attention": attention_target(x, target),
+            "dark": dark, "records": [o["record"] for o in outs]}
 
 
 def ba_gan_pair(y: torch.Tensor, gen: torch.Generator, noise_param: str = "variance",

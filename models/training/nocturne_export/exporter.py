@@ -178,9 +178,22 @@ def training_section(checkpoint: Optional[str], seed: Optional[int], init: str,
     return section
 
 
+def engine_amplifier(net_id: str, checkpoint: Optional[str]) -> str:
+    """The card's amplifier, unless the checkpoint was trained on engine-amplified inputs
+    (the 'jpeg' pair mode records engine_amplifier "rgb" in its metadata)."""
+    c = card(net_id)
+    if checkpoint is None:
+        return c.amplifier
+    amp = read_metadata(checkpoint).get("engine_amplifier", c.amplifier)
+    if amp != c.amplifier and (c.input_kind != "srgb" or amp not in ("none", "rgb", "engine")):
+        raise ExportError(f"{checkpoint}: engine_amplifier {amp!r} does not fit {net_id}")
+    return amp
+
+
 def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
                   training: Dict[str, Any], evaluation: Dict[str, Any],
-                  export_info: Dict[str, Any], architecture: Dict[str, Any]) -> Dict[str, Any]:
+                  export_info: Dict[str, Any], architecture: Dict[str, Any],
+                  amplifier: Optional[str] = None) -> Dict[str, Any]:
     c = card(net_id)
     gmac = complexity.measure(net_id, eager)["gmac_512"]
     licence = ("MIT (Nocturne); weights trained by Nocturne" if trained
@@ -199,7 +212,7 @@ def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
         "outputs": list(c.outputs),
         "input_range": [float(v) for v in c.input_range],
         "output_range": [0.0, 1.0],
-        "amplifier": c.amplifier,
+        "amplifier": amplifier or c.amplifier,
         "clip_input": c.clip_input,
         "parameters": int(sum(p.numel() for p in eager.parameters())),
         "gmac_512": round(float(gmac), 4),
@@ -255,7 +268,8 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
     manifest = make_manifest(
         net_id, eager, digest, trained=trained,
         training=training_section(checkpoint, seed, init, training_override),
-        evaluation=evaluation, export_info=export_info, architecture=architecture)
+        evaluation=evaluation, export_info=export_info, architecture=architecture,
+        amplifier=engine_amplifier(net_id, checkpoint))
     tmp = json_path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2)

@@ -36,7 +36,7 @@ DEFAULTS = {
     "photo_pack": "",
 }
 
-LOSSES = ("lamba", "gia", "l1", "neid", "ba-gan")
+LOSSES = ("lamba", "gia", "l1", "l1_ssim", "neid", "ba-gan")
 DISCRIMINATOR_PATCH = 100  # BADiscriminator's fixed input size
 
 

@@ -161,6 +161,11 @@ def _truncate_csv(path: str, last_step: int) -> None:
 
 def save_state(task, run_dir: str, step: int, wall: float, cfg: dict) -> None:
     meta = {"network": cfg["network"], "step": step, "config": cfg.get("source", "")}
+    if "jpeg" in cfg["data"]["modes"]:
+        # Trained on engine-amplified (and perhaps noise-reduced) inputs: the package must ask
+        # the engine for exactly that input.
+        nr = float(cfg["data"].get("pair_kwargs", {}).get("jpeg", {}).get("noise_reduction", 0))
+        meta["engine_amplifier"] = "engine" if nr > 0 else "rgb"
     tmp = os.path.join(run_dir, CHECKPOINT + ".tmp")
     save_npz(task.model, tmp, meta)
     os.replace(tmp, os.path.join(run_dir, CHECKPOINT))

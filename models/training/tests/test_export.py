@@ -270,3 +270,23 @@ def test_ba_gan_input_aware_head_round_trips_through_export(tmp_path):
         got_image, got_attention = torch.jit.load(out.pt_path)(x)
     assert torch.allclose(got_image, image, atol=1e-5)
     assert torch.allclose(got_attention, attention.clamp(0, 1), atol=1e-5)
+
+
+def test_engine_amplified_training_exports_with_the_rgb_amplifier(tmp_path):
+    """A network trained on engine-amplified inputs (pair mode 'jpeg') must ask the engine to
+    amplify; one trained on dark inputs must not; a RAW net cannot be switched."""
+    net = registry.build("ba-gan", attention_head="input")
+    ckpt = str(tmp_path / "amp.npz")
+    save_npz(net, ckpt, {"engine_amplifier": "rgb"})
+    r = export_network("ba-gan", str(tmp_path / "a"), checkpoint=ckpt)
+    with open(r.json_path, encoding="utf-8") as f:
+        assert json.load(f)["amplifier"] == "rgb"
+    plain = str(tmp_path / "plain.npz")
+    save_npz(net, plain)
+    r = export_network("ba-gan", str(tmp_path / "b"), checkpoint=plain)
+    with open(r.json_path, encoding="utf-8") as f:
+        assert json.load(f)["amplifier"] == "none"
+    raw = str(tmp_path / "raw.npz")
+    save_npz(registry.build("sid-unet"), raw, {"engine_amplifier": "rgb"})
+    with pytest.raises(ExportError):
+        export_network("sid-unet", str(tmp_path / "c"), checkpoint=raw)

@@ -15,22 +15,28 @@ namespace {
 // Multiplies by the gain and counts its runs, so tests can see which stages re-ran.
 class CountingEnhancer : public Enhancer {
 public:
-    CountingEnhancer(std::string id, InputKind kind, float scale = 1.0f) : m_scale(scale)
+    CountingEnhancer(std::string id, InputKind kind, float scale = 1.0f, bool takesAmplified = false)
+        : m_scale(scale)
     {
         m_info.id = std::move(id);
         m_info.displayName = m_info.id;
         m_info.inputKind = kind;
+        m_info.takesAmplifiedImage = takesAmplified;
     }
     const EnhancerInfo& info() const override { return m_info; }
     Result<EnhanceOutput> enhance(const EnhanceInput& in, const RunContext& ctx) const override
     {
         ++runs;
+        lastGain = in.gain;
+        lastInput = in.source.rgb.mat().clone();
         if (ctx.stopRequested())
             return makeError(ErrorCode::Cancelled, "cancelled");
         ImageBuffer out(in.source.rgb.mat() * (in.gain * m_scale));
         return EnhanceOutput{out, {}};
     }
     mutable std::atomic<int> runs{0};
+    mutable float lastGain = 0.0f;
+    mutable cv::Mat lastInput;
 
 private:
     EnhancerInfo m_info;
@@ -80,6 +86,7 @@ private slots:
     void inputExposureKeepsTheMethodsBrightness();
     void highlightsRollOffInsteadOfClipping();
     void noiseReductionIsAStageOfItsOwn();
+    void engineExposureNetworkRefinesWhatAmplifyOnlyShows();
     void defaultsAreTheCalibratedOnes();
 };
 
@@ -317,6 +324,42 @@ void tst_Pipeline::noiseReductionIsAStageOfItsOwn()
     // The same settings again come from the cache.
     QCOMPARE(pipeline.process(img, params, RunContext(), "noisy").ok(), true);
     QCOMPARE(f.rgb->runs.load(), 2);
+}
+
+void tst_Pipeline::engineExposureNetworkRefinesWhatAmplifyOnlyShows()
+{
+    // A network trained on the engine's own exposure (manifest amplifier "engine") is handed
+    // the amplified, noise-reduced image at gain 1, exactly what a linear method gets; a
+    // network without the flag gets the dark source and the gain.
+    Fixture f;
+    auto refiner = std::make_shared<CountingEnhancer>("refiner", InputKind::SrgbDisplay, 1.0f, true);
+    auto plain = std::make_shared<CountingEnhancer>("plain-net", InputKind::SrgbDisplay);
+    f.registry->add(refiner);
+    f.registry->add(plain);
+    Pipeline pipeline(f.registry);
+    const DecodedImage img = noisyImage();
+    ProcessParams params;
+    params.exposureRatio = 20.0;
+    params.noiseReduction = 1.0f;
+    params.method = "fake";
+    QVERIFY(pipeline.process(img, params, RunContext(), "").ok());
+    params.method = "refiner";
+    QVERIFY(pipeline.process(img, params, RunContext(), "").ok());
+    params.method = "plain-net";
+    QVERIFY(pipeline.process(img, params, RunContext(), "").ok());
+
+    QCOMPARE(refiner->lastGain, 1.0f);
+    QCOMPARE(cv::norm(refiner->lastInput, f.rgb->lastInput, cv::NORM_INF), 0.0);
+    QCOMPARE(plain->lastGain, 20.0f);
+    QCOMPARE(cv::norm(plain->lastInput, img.rgb.mat(), cv::NORM_INF), 0.0);
+    // The refiner's input is the denoised one: flatter than the plain amplification.
+    cv::Scalar m1, s1;
+    cv::meanStdDev(refiner->lastInput.reshape(1), m1, s1);
+    const cv::Mat amplified = img.rgb.mat() * 20.0f;
+    cv::Scalar m2, s2;
+    const cv::Mat clipped = cv::min(amplified, 1.0f);
+    cv::meanStdDev(clipped.reshape(1), m2, s2);
+    QVERIFY2(s1[0] < 0.6 * s2[0], qPrintable(QString("noise %1 vs %2").arg(s1[0]).arg(s2[0])));
 }
 
 void tst_Pipeline::defaultsAreTheCalibratedOnes()

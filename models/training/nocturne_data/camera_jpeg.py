@@ -1,0 +1,202 @@
+"""Dark camera JPEGs: what a camera or phone writes at short exposure and high ISO.
+
+The older 'camera' mode rendered the dark mosaic with a clean bilinear ISP and 8-bit rounding:
+its inputs were grey noise on a smooth image. Real dark JPEGs look different: the noise is
+coloured and blotchy (in-camera noise reduction removes the fine chroma grain and leaves
+low-frequency blotches), edges carry sharpening halos, 8x8 blocks and 4:2:0 chroma smearing
+show in the shadows, white balance is off under sodium or tungsten light, and the tone curve
+is the camera's, not sRGB's. This module emulates that chain on the ELD sensor model:
+
+  clean sRGB -> unprocess (random camera) -> lamps of real colours with fall-off ->
+  exposure ratio r and ISO drawn jointly (darker scenes get higher ISO, so more read noise)
+  -> ELD noise at 10-14 bits -> demosaic -> white balance with an error -> colour matrix ->
+  the camera's brightness gain (auto-ISO) -> one of several tone curves -> in-camera noise
+  reduction (chroma blur, mild luma smoothing) -> unsharp mask -> 8-bit -> JPEG q 60-95 4:2:0
+  (or lossless PNG, as some datasets store their frames).
+
+Every draw comes from the given torch.Generator, so a (seed, index) item is reproducible.
+"""
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import lights as lt
+from . import noise as nz
+from . import unprocess as up
+
+RATIO_RANGE = (10.0, 300.0)       # exposure ratio to the clean photo's exposure
+# Mean display value of the dark file. The camera's own push (auto-ISO, exposure bias) is
+# solved for so that the file lands here: dark-file brightness and noise level (the ratio)
+# are then drawn independently, as a phone at ISO 6400 and a DSLR at ISO 800 both write
+# dark frames of the same brightness with very different grain. Below ~0.03 (gains above ~60)
+# an 8-bit file's amplified colours are posterised into blocks no network can undo.
+FILE_MEAN_RANGE = (0.03, 0.15)
+WB_ERROR = 0.08                  # log-normal sigma of the per-channel white-balance error
+JPEG_QUALITY = (60, 95)
+P_PNG = 0.15
+
+
+def _u(gen, lo, hi, n=1):
+    return lo + (hi - lo) * torch.rand(n, generator=gen, dtype=torch.float64)
+
+
+def _log_u(gen, lo, hi, n=1):
+    return torch.exp(_u(gen, math.log(lo), math.log(hi), n))
+
+
+def _gaussian_kernel(sigma: float) -> torch.Tensor:
+    radius = max(1, int(math.ceil(3 * sigma)))
+    t = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    k = torch.exp(-t * t / (2 * sigma * sigma))
+    return k / k.sum()
+
+
+def blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Separable Gaussian blur of (B,C,H,W), reflect padding."""
+    if sigma <= 0.05:
+        return x
+    k = _gaussian_kernel(sigma).to(x)
+    r = k.numel() // 2
+    c = x.shape[1]
+    x = F.pad(x, (r, r, 0, 0), mode="reflect")
+    x = F.conv2d(x, k.view(1, 1, 1, -1).repeat(c, 1, 1, 1), groups=c)
+    x = F.pad(x, (0, 0, r, r), mode="reflect")
+    return F.conv2d(x, k.view(1, 1, -1, 1).repeat(c, 1, 1, 1), groups=c)
+
+
+def _rgb_to_ycc(x):
+    y = 0.299 * x[:, 0:1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:3]
+    return y, (x[:, 2:3] - y) * 0.564, (x[:, 0:1] - y) * 0.713
+
+
+def _ycc_to_rgb(y, cb, cr):
+    r = y + cr / 0.713
+    b = y + cb / 0.564
+    g = (y - 0.299 * r - 0.114 * b) / 0.587
+    return torch.cat([r, g, b], dim=1)
+
+
+def tone_curve(x: torch.Tensor, kind: int, contrast: float) -> torch.Tensor:
+    """Linear -> display: 0 sRGB, 1 gamma 2.2 + smoothstep blend (the synthetic ISP's),
+    2 a filmic curve with a toe (many phones lift shadows less than sRGB)."""
+    x = x.clamp(0.0, 1.0)
+    if kind == 0:
+        e = torch.where(x <= 0.0031308, 12.92 * x, 1.055 * x.clamp_min(1e-12) ** (1 / 2.4) - 0.055)
+    elif kind == 1:
+        g = x.clamp_min(1e-8) ** (1 / 2.2)
+        e = (1 - contrast) * g + contrast * up.smoothstep(g)
+    else:
+        a = 1.0 + 4.0 * contrast
+        e = (1 - torch.exp(-a * x.clamp_min(1e-8) ** (1 / 2.2))) / (1 - math.exp(-a))
+    return e.clamp(0.0, 1.0)
+
+
+def solve_push(rgb: torch.Tensor, kind: int, contrast: float, file_mean: float) -> float:
+    """Digital gain (1/16 .. 64) that gives tone_curve(rgb·gain) the mean `file_mean`."""
+    small = F.avg_pool2d(rgb, 4) if min(rgb.shape[-2:]) >= 64 else rgb
+    lo, hi = math.log(1 / 16), math.log(64.0)
+    for _ in range(20):
+        mid = 0.5 * (lo + hi)
+        if float(tone_curve(small * math.exp(mid), kind, contrast).mean()) < file_mean:
+            lo = mid
+        else:
+            hi = mid
+    return math.exp(0.5 * (lo + hi))
+
+
+def in_camera_processing(x: torch.Tensor, gen, strength: float) -> torch.Tensor:
+    """Display-referred (1,3,H,W): chroma blur (blotches stay), light luma smoothing and an
+    unsharp mask, as camera JPEG engines do at high ISO. strength in [0,1]."""
+    y, cb, cr = _rgb_to_ycc(x)
+    cs = float(_u(gen, 0.5, 0.5 + 3.0 * strength))
+    cb, cr = blur(cb, cs), blur(cr, cs)
+    ys = float(_u(gen, 0.0, 1.2 * strength))
+    y_nr = blur(y, ys)
+    amount = float(_u(gen, 0.0, 1.0))
+    radius = float(_u(gen, 0.6, 1.6))
+    y_sharp = y_nr + amount * (y_nr - blur(y_nr, radius))
+    return _ycc_to_rgb(y_sharp, cb, cr)
+
+
+def encode_8bit(x: torch.Tensor, gen) -> tuple[torch.Tensor, dict]:
+    """(1,3,H,W) display values -> the 8-bit file's decoded pixels, as JPEG (4:2:0) or PNG."""
+    from PIL import Image
+    arr = (x[0].clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255.0 + 0.5).astype(np.uint8)
+    if float(torch.rand(1, generator=gen)) < P_PNG:
+        out = arr
+        info = {"format": "png"}
+    else:
+        # Most cameras write q 85-95; low qualities (messaging apps, old phones) are rarer.
+        u = float(torch.rand(1, generator=gen))
+        q = int(round(JPEG_QUALITY[1] - (JPEG_QUALITY[1] - JPEG_QUALITY[0]) * u * u))
+        buf = io.BytesIO()
+        Image.fromarray(arr).save(buf, format="JPEG", quality=q, subsampling=2)
+        buf.seek(0)
+        with Image.open(buf) as im:
+            out = np.asarray(im.convert("RGB"), dtype=np.uint8).copy()
+        info = {"format": "jpeg", "quality": q}
+    t = torch.from_numpy(out).permute(2, 0, 1).float().div(255.0)[None]
+    return t.to(x.device), info
+
+
+def dark_jpeg(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: float = 0.5,
+              ratio_range=RATIO_RANGE) -> dict:
+    """One clean sRGB crop (1,3,H,W) in [0,1], H and W even -> the dark camera file and its
+    clean scene. Returns input (1,3,H,W) 8-bit decoded display values, scene_linear (1,3,H,W)
+    (the clean photo in linear sRGB, lamps included) and a record of the draws."""
+    if y.shape[0] != 1:
+        raise ValueError("dark_jpeg takes one crop at a time (each has its own file)")
+    meta = up.random_metadata(1, gen, cfa)
+    cam = up.unprocess(y, meta)
+    # Darker scenes are shot at higher ISO: the ELD profile follows the ratio (with overlap).
+    ratio = float(_log_u(gen, *ratio_range))
+    p_high = min(1.0, max(0.0, (math.log(ratio) - math.log(10.0)) / math.log(8.0)))
+    profile = "high_iso" if float(torch.rand(1, generator=gen)) < p_high else "low_iso"
+    bits = int(torch.tensor([10, 12, 14])[torch.randint(3, (1,), generator=gen)])
+    params = nz.sample_eld_params(1, gen, ratio_range=(ratio, ratio), bits_choices=(bits,),
+                                  profiles=(profile,))
+    if lights > 0:
+        cam, _ = lt.add_lights(cam, meta, params["ratio"], gen, lights)
+    clean_mosaic = up.mosaic(cam, cfa)
+    dn = nz.eld_noise(clean_mosaic, params, gen)
+    dark = nz.normalise_dn(dn, params, clip_negative=True).to(y.dtype)
+    rgb = up.demosaic_bilinear(dark, cfa)
+    # White balance as the camera estimated it (off by a few percent per channel), then its
+    # colour matrix, then the camera's brightness push.
+    err = torch.exp(WB_ERROR * torch.randn(3, generator=gen, dtype=torch.float64)).to(rgb)
+    wb = torch.stack([meta["red_gain"], torch.ones_like(meta["red_gain"]), meta["blue_gain"]],
+                     dim=1).to(rgb)[0] * err
+    rgb = rgb * wb[None, :, None, None]
+    rgb = torch.einsum("ij,bjhw->bihw", meta["cam2rgb"][0].to(rgb), rgb.clamp(0.0, 1.0))
+    kind = int(torch.randint(3, (1,), generator=gen))
+    contrast = float(_u(gen, 0.0, 1.0))
+    file_mean = float(_log_u(gen, *FILE_MEAN_RANGE))
+    push = solve_push(rgb, kind, contrast, file_mean)
+    disp = tone_curve(rgb * push, kind, contrast)
+    strength = float(_u(gen, 0.0, 1.0))
+    disp = in_camera_processing(disp, gen, strength)
+    x, file_info = encode_8bit(disp, gen)
+    # The clean scene: the photo through the reference ISP (exact white balance), lamps kept.
+    scene_linear = scene_linear_of(cam, meta)
+    record = {"ratio": ratio, "profile": profile, "bits": bits, "push": push,
+              "file_mean": file_mean, "tone": kind,
+              "contrast": contrast, "nr_strength": strength, **file_info}
+    return {"input": x, "scene_linear": scene_linear, "record": record}
+
+
+def scene_linear_of(cam: torch.Tensor, meta: dict) -> torch.Tensor:
+    """The clean scene in linear sRGB, NOT clipped at 1: the photo's own tones (the inverse
+    of unprocess) below white, plus whatever lamps push above the sensor's white, so that a
+    target darkened to the engine's exposure keeps its lamps white and its daylight sky grey."""
+    scene = up.process(cam, meta)
+    lin = torch.where(scene <= 0.04045, scene / 12.92, ((scene + 0.055) / 1.055) ** 2.4)
+    ones = torch.ones_like(meta["red_gain"])
+    gains = torch.stack([meta["red_gain"], ones, meta["blue_gain"]], dim=1) * meta["rgb_gain"][:, None]
+    wb = cam * gains.to(cam)[:, :, None, None]
+    over = torch.einsum("bij,bjhw->bihw", meta["cam2rgb"].to(cam), wb) - 1.0
+    return lin + over.clamp_min(0.0)

@@ -1,0 +1,70 @@
+"""Dark camera JPEG synthesis (nocturne_data.camera_jpeg) and the 'jpeg' pair mode."""
+import pytest
+import torch
+
+from nocturne_data import camera_jpeg as cj
+from nocturne_data import engine_exposure as ee
+from nocturne_data import pairs
+
+
+def scene(seed=0, size=64, level=0.5):
+    g = torch.Generator().manual_seed(seed)
+    low = torch.rand(1, 3, 4, 4, generator=g)
+    y = level * (0.6 + 0.8 * torch.nn.functional.interpolate(low, size=(size, size),
+                                                           mode="bilinear", align_corners=False))
+    return y.clamp(0, 1)
+
+
+def gen(seed):
+    return torch.Generator().manual_seed(seed)
+
+
+def test_same_seed_same_file_other_seed_other_file():
+    a = cj.dark_jpeg(scene(), gen(5))
+    b = cj.dark_jpeg(scene(), gen(5))
+    c = cj.dark_jpeg(scene(), gen(6))
+    assert torch.equal(a["input"], b["input"]) and a["record"] == b["record"]
+    assert not torch.equal(a["input"], c["input"])
+
+
+def test_file_is_8_bit_and_dark():
+    for seed in range(6):
+        out = cj.dark_jpeg(scene(seed), gen(seed), lights=0.0)
+        x = out["input"]
+        assert torch.allclose(x * 255, torch.round(x * 255), atol=1e-4)
+        lo, hi = cj.FILE_MEAN_RANGE
+        # The push is solved before noise reduction, sharpening and compression move it a bit.
+        assert 0.5 * lo < float(x.mean()) < 1.6 * hi, out["record"]
+
+
+def test_higher_ratio_means_more_noise_at_the_same_file_brightness():
+    def amplified_noise(ratio):
+        flat = torch.full((1, 3, 96, 96), 0.45)
+        devs = []
+        for seed in range(4):
+            out = cj.dark_jpeg(flat, gen(seed), lights=0.0, ratio_range=(ratio, ratio))
+            disp, _ = ee.amplified_display(out["input"])
+            devs.append(float(disp[..., 8:-8, 8:-8].std()))
+        return sum(devs) / len(devs)
+    assert amplified_noise(250.0) > 1.5 * amplified_noise(8.0)
+
+
+def test_jpeg_pair_input_and_target_agree_on_brightness():
+    y = torch.cat([scene(1), scene(2, level=0.8)])
+    p = pairs.jpeg_pair(y, gen(3), lights=0.5)
+    assert p["input"].shape == p["target"].shape == y.shape
+    lin_in = ee.srgb_to_linear(p["input"])
+    lin_t = ee.srgb_to_linear(p["target"])
+    assert torch.allclose(ee.display_mean(lin_in), ee.display_mean(lin_t), atol=2e-3)
+    assert float(p["target"].min()) >= 0.0 and float(p["target"].max()) <= 1.0
+    # The input is what the engine shows as "amplify only" for the dark file.
+    disp, _ = ee.amplified_display(p["dark"])
+    assert torch.allclose(disp, p["input"])
+
+
+@pytest.mark.parametrize("kind", [0, 1, 2])
+def test_tone_curves_are_monotonic_from_black_to_white(kind):
+    x = torch.linspace(0, 1, 257)
+    y = cj.tone_curve(x, kind, 0.5)
+    assert float(y[0]) == pytest.approx(0.0, abs=1e-3) and float(y[-1]) == pytest.approx(1.0, abs=1e-3)
+    assert bool((y[1:] - y[:-1] >= -1e-6).all())
