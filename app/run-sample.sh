@@ -11,7 +11,7 @@ if [[ $# -ne 1 ]]; then
 fi
 build_dir=$1
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-sample="$repo_root/resources/samples/night-street.dng"
+sample="$repo_root/resources/samples/night-interior.dng"
 out_dir="$repo_root/out"
 
 if [[ ! -f "$sample" ]]; then
@@ -32,10 +32,6 @@ if [[ ! -x "$cli" ]]; then
     exit 1
 fi
 
-# The method that looks best on this sample, by eye: the Lamba & Mitra network at m = 0.15 (it
-# denoises where HE and DHE amplify the noise). m is the amplifier's brightness knob (Eq. 5);
-# the paper's 0.5 over-brightens this street because its lamps and windows are far brighter
-# than its mean. Falls back to HE when the network is not installed.
 # The CLI's own defaults (method "auto", the calibrated exposure and noise reduction): what a
 # user gets on any photo, with nothing chosen for this one.
 echo "run-sample: enhancing $(basename "$sample") with the default settings"

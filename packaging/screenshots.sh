@@ -17,5 +17,5 @@ mkdir -p "$out"
 config=$(mktemp -d)
 trap 'rm -rf "$config"' EXIT
 XDG_CONFIG_HOME="$config" xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$app" --screenshot "$out" "$here/resources/samples/night-street.dng"
+    "$app" --screenshot "$out" "$here/resources/samples/night-interior.dng"
 ls -l "$out"

@@ -24,7 +24,7 @@ namespace {
 
 QString findSample()
 {
-    const QString name = QStringLiteral("night-street.dng");
+    const QString name = QStringLiteral("night-interior.dng");
     const QStringList candidates{
         QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/nocturne/samples/") + name),
         QDir(QStringLiteral(NOCTURNE_SOURCE_SAMPLES_DIR)).filePath(name),

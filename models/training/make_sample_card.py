@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Labelled grid of the bundled sample (resources/samples/night-street.dng) enhanced by several
+"""Labelled grid of the bundled sample (resources/samples/night-interior.dng) enhanced by several
 methods through the real CLI, for the model cards and the closing notes.
 
   /usr/bin/python3 models/training/make_sample_card.py --cli build/app/cli/nocturne-cli \
@@ -18,7 +18,7 @@ import tempfile
 from PIL import Image, ImageDraw
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SAMPLE = os.path.normpath(os.path.join(HERE, "..", "..", "resources", "samples", "night-street.dng"))
+SAMPLE = os.path.normpath(os.path.join(HERE, "..", "..", "resources", "samples", "night-interior.dng"))
 
 
 def enhance(cli: str, sample: str, method: str, m: str, out_dir: str, extra) -> str:

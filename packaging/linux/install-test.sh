@@ -149,7 +149,7 @@ grep -q '^  /usr/share/nocturne/models/\?$' "$out/list-methods.txt" \
     || fail "nocturne-cli does not search /usr/share/nocturne/models"
 
 step "enhance the installed sample"
-sample=/usr/share/nocturne/samples/night-street.dng
+sample=/usr/share/nocturne/samples/night-interior.dng
 [ -f "$root$sample" ] || fail "$sample is not installed"
 models=()
 for manifest in "$root"/usr/share/nocturne/models/*.json; do
@@ -164,10 +164,10 @@ fi
 for method in "${methods[@]}"; do
     in_root nocturne-cli --experimental --method "$method" -o "/tmp/out-$method" "$sample" | tee -a "$out/enhance.txt" \
         || fail "nocturne-cli --method $method on the sample"
-    result=$root/tmp/out-$method/night-street_nocturne.jpg
+    result=$root/tmp/out-$method/night-interior_nocturne.jpg
     [ -s "$result" ] || fail "--method $method wrote no $result"
     [ "$(od -An -tx1 -N3 "$result" | tr -d ' ')" = "ffd8ff" ] || fail "$result is not a JPEG"
-    cp "$result" "$out/night-street_$method.jpg"
+    cp "$result" "$out/night-interior_$method.jpg"
     say "--method $method: $(du -h "$result" | cut -f1) JPEG"
 done
 

@@ -31,7 +31,8 @@ check("rc EQUAL 0" "cmake --install failed (rc ${rc}): ${err}\nBuild every targe
 
 set(cli ${prefix}/${BINDIR}/nocturne-cli)
 check("EXISTS ${cli}" "${cli} was not installed")
-check("EXISTS ${prefix}/${DATADIR}/samples/night-street.dng" "the sample was not installed")
+check("EXISTS ${prefix}/${DATADIR}/samples/night-interior.dng" "the RAW sample was not installed")
+check("EXISTS ${prefix}/${DATADIR}/samples/night-interior.jpg" "the JPEG sample was not installed")
 
 # The environment must not point the registry anywhere else.
 set(ENV{NOCTURNE_MODEL_PATH} "")

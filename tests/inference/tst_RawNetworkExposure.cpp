@@ -98,7 +98,7 @@ void tst_RawNetworkExposure::followsTheRequestedGain()
     if (!m_registry->find(network.toStdString()))
         QSKIP("this network has no trained model here");
     const std::string path = photo == "synthetic" ? m_dng.toStdString()
-                                                  : std::string(NOCTURNE_SOURCE_DIR "/resources/samples/night-street.dng");
+                                                  : std::string(NOCTURNE_SOURCE_DIR "/resources/samples/night-interior.dng");
     auto image = core::ImageLoader::load(path);
     QVERIFY2(image.ok(), image.ok() ? "" : image.error().describe().c_str());
     QVERIFY(image->mosaic.has_value());

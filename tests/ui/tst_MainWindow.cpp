@@ -39,6 +39,7 @@ private slots:
     void oldDefaultsAreNotCarriedOver();
     void experimentalNetworksToggleIsRemembered();
     void brokenFileShowsAReadableError();
+    void openSampleOpensTheRawAndItsJpeg();
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
     void zoomingInShowsFullResolution();
 
@@ -251,6 +252,37 @@ void tst_MainWindow::settingsPersistAcrossRestart()
     QVERIFY(window->overlayControl()->isOverlayEnabled());
     QCOMPARE(window->overlayControl()->opacity(), 0.25);
     QVERIFY(window->recentFiles().contains(QFileInfo(m_pngA).absoluteFilePath()));
+}
+
+void tst_MainWindow::openSampleOpensTheRawAndItsJpeg()
+{
+    // Help > Open Sample: the RAW sample and the JPEG the same camera wrote, so both kinds of
+    // input (each with its own default method) can be tried.
+    QDir samples(m_dir.filePath("samples"));
+    QVERIFY(samples.mkpath("."));
+    const QString dng = samples.filePath("night-interior.dng");
+    testsupport::DngSpec spec;
+    spec.mosaic = testsupport::makeSceneMosaic(96, 64, core::CfaPattern::RGGB, spec.blackLevel, spec.whiteLevel, 0.02, 5);
+    QVERIFY(testsupport::writeDng(dng.toStdString(), spec).empty());
+    QImage jpeg(96, 64, QImage::Format_RGB32);
+    jpeg.fill(QColor(12, 10, 8));
+    QVERIFY(jpeg.save(samples.filePath("night-interior.jpg"), "JPG"));
+
+    ui::MainWindowOptions options;
+    options.registry = m_registry;
+    options.openSampleOnFirstStart = false;
+    options.samplePath = dng;
+    ui::MainWindow window(options);
+    window.show();
+    QAction* open = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+        if (a->text().remove('&') == QStringLiteral("Open Sample"))
+            open = a;
+    QVERIFY(open);
+    open->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(window.openFiles().size(), 2, 10000);
+    QVERIFY(window.openFiles().at(0).endsWith("night-interior.dng"));
+    QVERIFY(window.openFiles().at(1).endsWith("night-interior.jpg"));
 }
 
 void tst_MainWindow::eachKindOfPhotoOpensWithItsOwnMethod()

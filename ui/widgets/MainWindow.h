@@ -118,6 +118,7 @@ private:
     void openReferenceWithDialog();
     void exportCurrent();
     void openSample();
+    QStringList sampleFiles() const;
     void showAbout();
     void loadSettings();
     void saveSettings() const;

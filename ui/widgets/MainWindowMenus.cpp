@@ -250,14 +250,28 @@ void MainWindow::openSample()
                                 .arg(m_options.samplePath.isEmpty() ? tr("share/nocturne/samples") : m_options.samplePath));
         return;
     }
-    openPaths({m_options.samplePath});
+    openPaths(sampleFiles());
+}
+
+QStringList MainWindow::sampleFiles() const
+{
+    // The RAW sample and, when installed beside it, the JPEG the same camera wrote: both input
+    // kinds, each with its own default method.
+    QStringList files{m_options.samplePath};
+    const QFileInfo raw(m_options.samplePath);
+    const QString jpeg = raw.dir().filePath(raw.completeBaseName() + QStringLiteral(".jpg"));
+    if (QFileInfo::exists(jpeg))
+        files << jpeg;
+    return files;
 }
 
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About Nocturne"),
                        tr("<h3>Nocturne %1</h3><p>Rescues extremely dark photos: Lamba &amp; Mitra's exposure "
-                          "amplifier, classical enhancement baselines and low-light networks.</p><p>Device: %2</p>")
+                          "amplifier, classical enhancement baselines and low-light networks.</p><p>Device: %2</p>"
+                          "<p>Sample photo: derived from \"Wine\" by Jakub Mede, CC BY 4.0 (from Debian's "
+                          "lomiri-wallpapers), made dark by Nocturne.</p>")
                            .arg(QString::fromLatin1(core::kVersion), m_options.deviceDescription));
 }
 
@@ -301,7 +315,7 @@ void MainWindow::loadSettings()
     const bool firstStart = !s.value(QStringLiteral("general/firstStartDone"), false).toBool();
     if (firstStart && m_options.openSampleOnFirstStart && QFileInfo::exists(m_options.samplePath)) {
         s.setValue(QStringLiteral("general/firstStartDone"), true);
-        openPaths({m_options.samplePath});
+        openPaths(sampleFiles());
     }
 }
 

@@ -123,17 +123,20 @@ def in_camera_processing(x: torch.Tensor, gen, strength: float) -> torch.Tensor:
     return _ycc_to_rgb(y_sharp, cb, cr)
 
 
-def encode_8bit(x: torch.Tensor, gen) -> tuple[torch.Tensor, dict]:
-    """(1,3,H,W) display values -> the 8-bit file's decoded pixels, as JPEG (4:2:0) or PNG."""
+def encode_8bit(x: torch.Tensor, gen, quality: int | None = None) -> tuple[torch.Tensor, dict]:
+    """(1,3,H,W) display values -> the 8-bit file's decoded pixels, as JPEG (4:2:0) or PNG.
+    `quality` forces a JPEG at that quality (the draws are made all the same)."""
     from PIL import Image
     arr = (x[0].clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255.0 + 0.5).astype(np.uint8)
-    if float(torch.rand(1, generator=gen)) < P_PNG:
+    png = float(torch.rand(1, generator=gen)) < P_PNG
+    if png and quality is None:
         out = arr
         info = {"format": "png"}
     else:
         # Most cameras write q 85-95; low qualities (messaging apps, old phones) are rarer.
         u = float(torch.rand(1, generator=gen))
         q = int(round(JPEG_QUALITY[1] - (JPEG_QUALITY[1] - JPEG_QUALITY[0]) * u * u))
+        q = q if quality is None else int(quality)
         buf = io.BytesIO()
         Image.fromarray(arr).save(buf, format="JPEG", quality=q, subsampling=2)
         buf.seek(0)
@@ -144,20 +147,23 @@ def encode_8bit(x: torch.Tensor, gen) -> tuple[torch.Tensor, dict]:
     return t.to(x.device), info
 
 
-def dark_jpeg(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: float = 0.5,
-              ratio_range=RATIO_RANGE) -> dict:
-    """One clean sRGB crop (1,3,H,W) in [0,1], H and W even -> the dark camera file and its
-    clean scene. Returns input (1,3,H,W) 8-bit decoded display values, scene_linear (1,3,H,W)
-    (the clean photo in linear sRGB, lamps included) and a record of the draws."""
-    if y.shape[0] != 1:
-        raise ValueError("dark_jpeg takes one crop at a time (each has its own file)")
+def capture(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: float = 0.5,
+            ratio_range=RATIO_RANGE, ratio: float | None = None,
+            profile: str | None = None, bits: int | None = None) -> dict:
+    """The sensor side: clean sRGB (1,3,H,W), H and W even -> a random camera (meta), the clean
+    camera image with lamps (cam), the ELD parameters (params) and the dark mosaic in DN (dn)
+    and normalised (dark). `ratio`/`profile`/`bits` fix those draws (the bundled sample does;
+    the draws are made all the same, so the rest of the sample stays as it was)."""
     meta = up.random_metadata(1, gen, cfa)
     cam = up.unprocess(y, meta)
     # Darker scenes are shot at higher ISO: the ELD profile follows the ratio (with overlap).
-    ratio = float(_log_u(gen, *ratio_range))
+    drawn = float(_log_u(gen, *ratio_range))
+    ratio = drawn if ratio is None else float(ratio)
     p_high = min(1.0, max(0.0, (math.log(ratio) - math.log(10.0)) / math.log(8.0)))
-    profile = "high_iso" if float(torch.rand(1, generator=gen)) < p_high else "low_iso"
-    bits = int(torch.tensor([10, 12, 14])[torch.randint(3, (1,), generator=gen)])
+    drawn_profile = "high_iso" if float(torch.rand(1, generator=gen)) < p_high else "low_iso"
+    profile = drawn_profile if profile is None else profile
+    drawn_bits = int(torch.tensor([10, 12, 14])[torch.randint(3, (1,), generator=gen)])
+    bits = drawn_bits if bits is None else int(bits)
     params = nz.sample_eld_params(1, gen, ratio_range=(ratio, ratio), bits_choices=(bits,),
                                   profiles=(profile,))
     if lights > 0:
@@ -165,7 +171,16 @@ def dark_jpeg(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: 
     clean_mosaic = up.mosaic(cam, cfa)
     dn = nz.eld_noise(clean_mosaic, params, gen)
     dark = nz.normalise_dn(dn, params, clip_negative=True).to(y.dtype)
-    rgb = up.demosaic_bilinear(dark, cfa)
+    return {"meta": meta, "cam": cam, "params": params, "dn": dn, "dark": dark,
+            "ratio": ratio, "profile": profile, "bits": bits}
+
+
+def render_file(dark: torch.Tensor, meta: dict, gen: torch.Generator,
+                quality: int | None = None) -> dict:
+    """The camera side: a normalised dark mosaic (1,1,H,W) -> input: the decoded 8-bit file
+    (1,3,H,W); display: the camera's rendering before compression; record: the draws.
+    `quality` forces a JPEG at that quality."""
+    rgb = up.demosaic_bilinear(dark, meta["cfa"])
     # White balance as the camera estimated it (off by a few percent per channel), then its
     # colour matrix, then the camera's brightness push.
     err = torch.exp(WB_ERROR * torch.randn(3, generator=gen, dtype=torch.float64)).to(rgb)
@@ -180,13 +195,26 @@ def dark_jpeg(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: 
     disp = tone_curve(rgb * push, kind, contrast)
     strength = float(_u(gen, 0.0, 1.0))
     disp = in_camera_processing(disp, gen, strength)
-    x, file_info = encode_8bit(disp, gen)
+    x, file_info = encode_8bit(disp, gen, quality)
+    record = {"push": push, "file_mean": file_mean, "tone": kind, "contrast": contrast,
+              "nr_strength": strength, **file_info}
+    return {"input": x, "display": disp, "record": record}
+
+
+def dark_jpeg(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: float = 0.5,
+              ratio_range=RATIO_RANGE) -> dict:
+    """One clean sRGB crop (1,3,H,W) in [0,1], H and W even -> the dark camera file and its
+    clean scene. Returns input (1,3,H,W) 8-bit decoded display values, scene_linear (1,3,H,W)
+    (the clean photo in linear sRGB, lamps included) and a record of the draws."""
+    if y.shape[0] != 1:
+        raise ValueError("dark_jpeg takes one crop at a time (each has its own file)")
+    cap = capture(y, gen, cfa, lights, ratio_range)
+    file = render_file(cap["dark"], cap["meta"], gen)
     # The clean scene: the photo through the reference ISP (exact white balance), lamps kept.
-    scene_linear = scene_linear_of(cam, meta)
-    record = {"ratio": ratio, "profile": profile, "bits": bits, "push": push,
-              "file_mean": file_mean, "tone": kind,
-              "contrast": contrast, "nr_strength": strength, **file_info}
-    return {"input": x, "scene_linear": scene_linear, "record": record}
+    scene_linear = scene_linear_of(cap["cam"], cap["meta"])
+    record = {"ratio": cap["ratio"], "profile": cap["profile"], "bits": cap["bits"],
+              **file["record"]}
+    return {"input": file["input"], "scene_linear": scene_linear, "record": record}
 
 
 def scene_linear_of(cam: torch.Tensor, meta: dict) -> torch.Tensor:

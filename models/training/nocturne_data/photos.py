@@ -11,6 +11,10 @@ MANIFEST_PATH = os.path.join(TRAINING_DIR, "photos.json")
 CURATION_PATH = os.path.join(TRAINING_DIR, "photos_curation.json")
 CACHE_DIR = os.path.join(TRAINING_DIR, "cache")
 SPLITS = ("train", "val", "test")
+# The bundled sample's source photo (resources/samples/provenance.json): never trained or
+# validated on, whatever split its hash would give it, so the sample shows unseen pixels.
+SAMPLE_PROVENANCE = os.path.join(os.path.dirname(os.path.dirname(TRAINING_DIR)), "resources",
+                                 "samples", "provenance.json")
 
 
 def extract_dir(package: str, cache_dir: str = CACHE_DIR) -> str:
@@ -32,11 +36,20 @@ def load_manifest(path: str = MANIFEST_PATH) -> dict:
         return json.load(f)
 
 
+def reserved_sha256(provenance: str = SAMPLE_PROVENANCE) -> set[str]:
+    """Hashes of photos kept out of every split (the bundled sample's source)."""
+    if not os.path.exists(provenance):
+        return set()
+    with open(provenance, encoding="utf-8") as f:
+        return {json.load(f)["sha256"]}
+
+
 def photos_for_split(split: str, manifest: dict | None = None) -> list[dict]:
     if split not in SPLITS:
         raise ValueError(f"unknown split '{split}': use one of {SPLITS}")
     manifest = manifest if manifest is not None else load_manifest()
-    return [p for p in manifest["photos"] if p["split"] == split]
+    reserved = reserved_sha256()
+    return [p for p in manifest["photos"] if p["split"] == split and p["sha256"] not in reserved]
 
 
 def cache_available(manifest_path: str = MANIFEST_PATH, cache_dir: str = CACHE_DIR) -> bool:

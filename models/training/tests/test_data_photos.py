@@ -94,3 +94,18 @@ def test_cached_photos_match_manifest():
     for p in ph.load_manifest()["photos"][:5]:
         assert sel.sha256_file(ph.photo_file(p)) == p["sha256"]
         assert ph.image_size(ph.photo_file(p)) == (p["width"], p["height"])
+
+
+def test_the_bundled_samples_photo_is_in_no_split():
+    """resources/samples is made from a packaged photo; it must never be trained (or validated)
+    on, so the sample shows what the networks do to pixels they have not seen."""
+    reserved = ph.reserved_sha256()
+    assert len(reserved) == 1
+    manifest = ph.load_manifest()
+    for split in ph.SPLITS:
+        assert not reserved & {p["sha256"] for p in ph.photos_for_split(split, manifest)}
+    # Also when a manifest puts it in the training split (a re-curation could).
+    sha = next(iter(reserved))
+    forged = {"photos": [{"sha256": sha, "split": "train", "path": "x.jpg", "package": "p"},
+                         {"sha256": "0" * 64, "split": "train", "path": "y.jpg", "package": "p"}]}
+    assert [p["path"] for p in ph.photos_for_split("train", forged)] == ["y.jpg"]
