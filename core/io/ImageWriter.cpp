@@ -283,7 +283,10 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
         return makeError(encoded.error().code, encoded.error().message, destination);
 
     // A hidden name in the same folder: rename() is atomic only within one file system.
-    const std::string base = "." + utf8FromPath(target.filename()) + ".nocturne-tmp-";
+    // (Appended piecewise: GCC 12 reports a false -Wrestrict for "." + std::string&&.)
+    std::string base = ".";
+    base += utf8FromPath(target.filename());
+    base += ".nocturne-tmp-";
     std::unique_ptr<TempFile> temp;
     for (int attempt = 0; attempt < 8 && !temp; ++attempt) {
         fs::path candidate = folder / pathFromUtf8(base + randomSuffix());
@@ -316,9 +319,13 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
                              "could not add metadata (" + transferred.error().describe()
                                  + "); export again with metadata copying turned off",
                              destination);
-        if (auto synced = syncFile(temp->path(), destination); !synced)
-            return synced;
     }
+    // Every export says which colour space its numbers are in, with or without the metadata.
+    if (auto tagged = MetadataStore::tagSrgb(utf8FromPath(temp->path())); !tagged)
+        return makeError(tagged.error().code, "could not embed the sRGB colour profile (" + tagged.error().describe() + ")",
+                         destination);
+    if (auto synced = syncFile(temp->path(), destination); !synced)
+        return synced;
 
     fs::rename(temp->path(), target, ec);
     if (ec)

@@ -12,6 +12,7 @@
 #include <exiv2/exiv2.hpp>
 
 #include "core/Version.h"
+#include "core/io/ColorProfile.h"
 
 namespace nocturne::core {
 
@@ -265,6 +266,45 @@ Result<void> MetadataStore::transfer(const std::string& source, const ImageMeta&
         return makeError(ErrorCode::Internal,
                          std::string("copying metadata failed unexpectedly: ") + e.what(),
                          destination);
+    }
+}
+
+Result<void> MetadataStore::tagSrgb(const std::string& path)
+{
+    initializeExiv2();
+    const std::vector<unsigned char>& icc = ColorProfile::srgb();
+    if (icc.empty())
+        return makeError(ErrorCode::Internal, "LittleCMS could not build the sRGB profile", path);
+    try {
+        Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(path);
+        image->readMetadata();
+        Exiv2::DataBuf profile(icc.data(), static_cast<long>(icc.size()));
+        image->setIccProfile(profile, true);
+        Exiv2::ExifData exif = image->exifData();
+        exif["Exif.Photo.ColorSpace"] = static_cast<uint16_t>(1);
+        image->setExifData(exif);
+        image->writeMetadata();
+        return Result<void>::success();
+    } catch (const Exiv2::AnyError& e) {
+        return makeError(codeForExiv2(e, path) == ErrorCode::NotFound ? ErrorCode::NotFound : ErrorCode::IoError,
+                         std::string("embedding the sRGB colour profile failed: ") + e.what(), path);
+    } catch (const std::bad_alloc&) {
+        return makeError(ErrorCode::OutOfMemory, "not enough memory to embed the colour profile", path);
+    }
+}
+
+Result<std::vector<unsigned char>> MetadataStore::iccProfile(const std::string& path)
+{
+    initializeExiv2();
+    try {
+        Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(path);
+        image->readMetadata();
+        if (!image->iccProfileDefined())
+            return std::vector<unsigned char>{};
+        const Exiv2::DataBuf* buf = image->iccProfile();
+        return std::vector<unsigned char>(buf->pData_, buf->pData_ + buf->size_);
+    } catch (const Exiv2::AnyError& e) {
+        return makeError(codeForExiv2(e, path), std::string("reading the colour profile failed: ") + e.what(), path);
     }
 }
 

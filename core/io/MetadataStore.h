@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/image/ImageMeta.h"
 #include "core/pipeline/Result.h"
@@ -21,6 +22,14 @@ public:
     // ISO, date) are written instead.
     static Result<void> transfer(const std::string& source, const ImageMeta& sourceMeta,
                                  const std::string& destination, int width, int height);
+
+    // Embeds the sRGB ICC profile (ColorProfile::srgb) in `path`, a JPEG, PNG or TIFF the
+    // writer just made, and sets EXIF ColorSpace = 1 (sRGB), so colour-managed viewers and
+    // editors know what the numbers mean.
+    static Result<void> tagSrgb(const std::string& path);
+
+    // The ICC profile embedded in `path`, empty if it has none.
+    static Result<std::vector<unsigned char>> iccProfile(const std::string& path);
 
     // Key -> interpreted value for every EXIF/XMP/IPTC tag of a file ("Exif.Image.Make" -> "Sony").
     // For tests, the CLI's --verbose and the editor's info panel.

@@ -13,7 +13,9 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/io/ColorProfile.h"
 #include "core/io/ImageWriter.h"
+#include "core/io/MetadataStore.h"
 
 using namespace nocturne::core;
 namespace fs = std::filesystem;
@@ -171,6 +173,16 @@ void tst_ImageWriter::writesFormat()
         cv::minMaxLoc(diff.reshape(1), nullptr, &maxDiff);
         QVERIFY2(maxDiff <= 1.0, qPrintable(QString("max difference %1 LSB").arg(maxDiff)));
     }
+
+    // Colour-managed: the sRGB profile is embedded and EXIF says sRGB.
+    const auto icc = MetadataStore::iccProfile(u8(path));
+    QVERIFY2(icc.ok(), icc.ok() ? "" : icc.error().describe().c_str());
+    QVERIFY2(QString::fromStdString(ColorProfile::describe(*icc)).contains("sRGB"),
+             qPrintable(QString("profile: '%1'").arg(QString::fromStdString(ColorProfile::describe(*icc)))));
+    QCOMPARE(*icc, ColorProfile::srgb());
+    const auto tags = MetadataStore::readAll(u8(path));
+    QVERIFY(tags.ok());
+    QCOMPARE(QString::fromStdString(tags->at("Exif.Photo.ColorSpace")), QStringLiteral("1"));   // 1 = sRGB
 
     // Only the finished file remains: the temporary was renamed, not copied.
     QCOMPARE(folderEntries(dir.path()), QStringList{fileName});
