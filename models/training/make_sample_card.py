@@ -5,7 +5,7 @@ methods through the real CLI, for the model cards and the closing notes.
   /usr/bin/python3 models/training/make_sample_card.py --cli build/app/cli/nocturne-cli \
       --entries he,dhe,retinex,lamba-mitra@0.15,gia-net@0.1 --out models/cards/sample.png
 
-An entry is `method` (the CLI defaults: Eq. 5 at m 0.5 where a gain applies) or `method@m`.
+An entry is `method` (the CLI defaults) or `method@m`; experimental networks are included.
 `--crop X,Y,W,H` cuts the same region from every output before scaling (with --width W: 100 %).
 The sample has no ground truth, so the grid is for looking at, not scoring.
 """
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
         except ValueError:
             p.error(f"--crop wants X,Y,W,H in pixels, got {a.crop!r}")
         box = (x, y, x + w, y + h)
-    extra = ["--model-dir", a.model_dir] if a.model_dir else []
+    extra = ["--experimental"] + (["--model-dir", a.model_dir] if a.model_dir else [])
     panels = []
     with tempfile.TemporaryDirectory() as tmp:
         for entry in a.entries.split(","):

@@ -80,6 +80,8 @@ def main(argv=None) -> int:
         kind = "srgb" if manifest["input_kind"] == "srgb" else "raw"
         by_kind[kind].append(manifest["id"])
         figures = srgb if kind == "srgb" else raw
+        if not figures:
+            continue  # no figures for this kind: its manifests keep their verdict
         ships, reason = decide(figures, manifest["id"])
         where = "real-dev (50 real pairs)" if kind == "srgb" else "the synthetic RAW pairs (make_raw_pairs.sh)"
         print(f"{manifest['id']}: {'ships' if ships else 'experimental'}: {reason}, on {where}")

@@ -15,7 +15,8 @@ A = tanh(conv3x3_16->1(LReLU(conv3x3_6->16(cat[T, x])))), +997 params. The Eq. 4
 sees only T must infer x from the 3 channels that also carry the image, and in training it
 learnt each image's mean level but not the map's layout (models/README.md, ba-gan card).
 `input_head_from_spec` turns a trained spec-head generator into an input-aware one that computes
-exactly the same function, so the head can be fine-tuned from there (configs/ba-gan.json).
+exactly the same function, so the head can be fine-tuned from there (configs/ba-gan-dark-input.json,
+the previous release).
 
 Discriminator (DPED, Table 2): 100x100 input, returns 2 logits (index 1 = "real"); softmax is
 left to the loss for numerical stability (`probabilities()` gives it). Optional spectral norm.

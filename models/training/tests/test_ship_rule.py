@@ -33,3 +33,24 @@ def test_unmeasured_networks_and_missing_baselines_do_not_ship():
     del f["retinex"]
     ships, reason = ship_rule.decide(f, "net")
     assert not ships and "retinex" in reason
+
+
+def test_write_leaves_the_kind_without_figures_alone(tmp_path):
+    import json
+    summary = {"sets": {"all": figures(srgbnet=dict(psnr=21.0, ssim=0.80, psnr_gt_mean=25.0,
+                                                     brightness=1.0, seconds_per_image=1.0))}}
+    for m in summary["sets"]["all"].values():
+        m.setdefault("brightness", 1.0)
+        m.setdefault("seconds_per_image", 0.1)
+    srgb = tmp_path / "realdev.json"
+    srgb.write_text(json.dumps(summary))
+    raw_manifest = {"id": "rawnet", "input_kind": "bayer_mosaic", "trained": True,
+                    "experimental": True, "experimental_reason": "measured earlier"}
+    srgb_manifest = {"id": "srgbnet", "input_kind": "srgb", "trained": True, "experimental": True,
+                     "experimental_reason": "old"}
+    (tmp_path / "rawnet.json").write_text(json.dumps(raw_manifest))
+    (tmp_path / "srgbnet.json").write_text(json.dumps(srgb_manifest))
+    assert ship_rule.main(["--srgb", str(srgb), "--models", str(tmp_path), "--write"]) == 0
+    assert json.loads((tmp_path / "rawnet.json").read_text()) == raw_manifest
+    written = json.loads((tmp_path / "srgbnet.json").read_text())
+    assert written["experimental"] is False and "experimental_reason" not in written

@@ -234,7 +234,7 @@ def test_photo_pack_holds_the_same_pixels(tmp_path):
 
 
 def test_gan_crop_and_device_are_validated(tmp_path):
-    base = dict(json.load(open(os.path.join(HERE, "configs", "ba-gan.json"))))
+    base = dict(json.load(open(os.path.join(HERE, "configs", "ba-gan-dark-input.json"))))
     base.pop("warm_start")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(dict(base, crop=128)))
