@@ -295,7 +295,9 @@ Processing:
                            brightness "amplify only" has at the gain; input: only the
                            input is amplified and each method keeps its own brightness
       --noise-reduction S  strength 0-3 of the noise reduction before none/HE/DHE/
-                           Retinex (default 1; 0 = off; networks denoise themselves)
+                           Retinex and networks that refine the engine's picture
+                           (manifest amplifier "engine", e.g. ba-gan); default 1,
+                           0 = off; other networks denoise themselves
       --gamma FLOAT        output gamma, 1-4 (default 2.2)
       --half               fast half-size decode
       --max-pixels N       refuse larger images (default 200000000; 0 = no limit)
