@@ -40,6 +40,7 @@ private slots:
     void experimentalNetworksToggleIsRemembered();
     void brokenFileShowsAReadableError();
     void openSampleOpensTheRawAndItsJpeg();
+    void photographersKeysStepAndZoom();
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
     void zoomingInShowsFullResolution();
 
@@ -283,6 +284,36 @@ void tst_MainWindow::openSampleOpensTheRawAndItsJpeg()
     QTRY_COMPARE_WITH_TIMEOUT(window.openFiles().size(), 2, 10000);
     QVERIFY(window.openFiles().at(0).endsWith("night-interior.dng"));
     QVERIFY(window.openFiles().at(1).endsWith("night-interior.jpg"));
+}
+
+void tst_MainWindow::photographersKeysStepAndZoom()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngA, m_pngB}));
+    QCOMPARE(window->currentIndex(), 0);
+    ui::ImageView* view = window->imageView();
+    view->setFocus();
+    QTRY_VERIFY(view->hasFocus());
+    QTest::keyClick(view, Qt::Key_Right);
+    QCOMPARE(window->currentIndex(), 1);
+    QTest::keyClick(view, Qt::Key_Right);   // the last photo stays
+    QCOMPARE(window->currentIndex(), 1);
+    QTest::keyClick(view, Qt::Key_Left);
+    QCOMPARE(window->currentIndex(), 0);
+    // Z: fit -> 100 % -> fit.
+    QVERIFY(view->isFitMode());
+    QTest::keyClick(view, Qt::Key_Z);
+    QVERIFY(!view->isFitMode());
+    QCOMPARE(view->zoom(), 1.0);
+    QTest::keyClick(view, Qt::Key_Z);
+    QVERIFY(view->isFitMode());
+    // A focused slider keeps its arrow keys: the photo does not change.
+    QSlider* slider = window->findChild<QSlider*>();
+    QVERIFY(slider);
+    slider->setFocus();
+    QTRY_VERIFY(slider->hasFocus());
+    QTest::keyClick(slider, Qt::Key_Right);
+    QCOMPARE(window->currentIndex(), 0);
 }
 
 void tst_MainWindow::eachKindOfPhotoOpensWithItsOwnMethod()

@@ -77,6 +77,23 @@ void MainWindow::buildMenus()
                     &ImageView::zoomToActualSize);
     view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_view, [this] { m_view->zoomBy(1.25); });
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_view, [this] { m_view->zoomBy(0.8); });
+    // Lightroom's and darktable's habits: Z flips between the whole frame and 100 %.
+    view->addAction(tr("Toggle Fit / 100 %"), QKeySequence(Qt::Key_Z), m_view, [this] {
+        if (m_view->isFitMode())
+            m_view->zoomToActualSize();
+        else
+            m_view->zoomToFit();
+    });
+    // Arrows step through the open photos while the image (or the film strip, natively) has the
+    // focus; a focused slider keeps its own arrow keys.
+    const auto step = [this, view](const QString& text, Qt::Key key, int delta) {
+        QAction* action = view->addAction(text, this, [this, delta] { selectFile(m_current + delta); });
+        action->setShortcut(QKeySequence(key));
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view->addAction(action);
+    };
+    step(tr("&Next Photo"), Qt::Key_Right, +1);
+    step(tr("&Previous Photo"), Qt::Key_Left, -1);
     view->addSeparator();
     QAction* experimental = view->addAction(tr("Show &Experimental Networks"));
     experimental->setCheckable(true);
