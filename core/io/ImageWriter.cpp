@@ -310,6 +310,8 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
     if (::close(temp->release()) != 0)
         return errnoError(errno, "could not finish writing the image", destination);
 
+    // Every export says which colour space its numbers are in: the metadata copy does it in its
+    // own write, otherwise tagSrgb.
     if (options.copyMetadata) {
         auto transferred = MetadataStore::transfer(sourceMeta.sourcePath, sourceMeta,
                                                    utf8FromPath(temp->path()), display.width(),
@@ -319,11 +321,10 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
                              "could not add metadata (" + transferred.error().describe()
                                  + "); export again with metadata copying turned off",
                              destination);
+    } else if (auto tagged = MetadataStore::tagSrgb(utf8FromPath(temp->path())); !tagged) {
+        return makeError(tagged.error().code,
+                         "could not embed the sRGB colour profile (" + tagged.error().describe() + ")", destination);
     }
-    // Every export says which colour space its numbers are in, with or without the metadata.
-    if (auto tagged = MetadataStore::tagSrgb(utf8FromPath(temp->path())); !tagged)
-        return makeError(tagged.error().code, "could not embed the sRGB colour profile (" + tagged.error().describe() + ")",
-                         destination);
     if (auto synced = syncFile(temp->path(), destination); !synced)
         return synced;
 

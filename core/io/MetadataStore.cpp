@@ -8,6 +8,7 @@
 #include <new>
 #include <numeric>
 #include <set>
+#include <stdexcept>
 
 #include <exiv2/exiv2.hpp>
 
@@ -172,6 +173,17 @@ Exiv2::Image::AutoPtr openSource(const std::string& source)
     }
 }
 
+// Embeds the sRGB ICC profile and says sRGB in EXIF: the colour space of every export.
+void markSrgb(Exiv2::Image& image, Exiv2::ExifData& exif)
+{
+    const std::vector<unsigned char>& icc = ColorProfile::srgb();
+    if (icc.empty())
+        throw std::runtime_error("LittleCMS could not build the sRGB profile");
+    Exiv2::DataBuf profile(icc.data(), static_cast<long>(icc.size()));
+    image.setIccProfile(profile, true);
+    exif["Exif.Photo.ColorSpace"] = static_cast<uint16_t>(1);
+}
+
 void writeMerged(Exiv2::Image* source, const ImageMeta& sourceMeta,
                  const std::string& destination, int width, int height, bool withMakerNotes)
 {
@@ -218,6 +230,7 @@ void writeMerged(Exiv2::Image* source, const ImageMeta& sourceMeta,
     if (xmp.findKey(Exiv2::XmpKey("Xmp.exif.PixelYDimension")) != xmp.end())
         xmp["Xmp.exif.PixelYDimension"] = std::to_string(height);
     xmp["Xmp.xmp.CreatorTool"] = softwareName();
+    markSrgb(*target, exif);
 
     target->setExifData(exif);
     target->setXmpData(xmp);
@@ -272,16 +285,11 @@ Result<void> MetadataStore::transfer(const std::string& source, const ImageMeta&
 Result<void> MetadataStore::tagSrgb(const std::string& path)
 {
     initializeExiv2();
-    const std::vector<unsigned char>& icc = ColorProfile::srgb();
-    if (icc.empty())
-        return makeError(ErrorCode::Internal, "LittleCMS could not build the sRGB profile", path);
     try {
         Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(path);
         image->readMetadata();
-        Exiv2::DataBuf profile(icc.data(), static_cast<long>(icc.size()));
-        image->setIccProfile(profile, true);
         Exiv2::ExifData exif = image->exifData();
-        exif["Exif.Photo.ColorSpace"] = static_cast<uint16_t>(1);
+        markSrgb(*image, exif);
         image->setExifData(exif);
         image->writeMetadata();
         return Result<void>::success();
@@ -290,6 +298,8 @@ Result<void> MetadataStore::tagSrgb(const std::string& path)
                          std::string("embedding the sRGB colour profile failed: ") + e.what(), path);
     } catch (const std::bad_alloc&) {
         return makeError(ErrorCode::OutOfMemory, "not enough memory to embed the colour profile", path);
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::Internal, e.what(), path);
     }
 }
 

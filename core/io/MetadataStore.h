@@ -19,13 +19,14 @@ public:
     // ImageWriter just wrote), then sets Orientation = 1 (pixels are already upright), the new
     // pixel dimensions, and Software. Where the source carries no EXIF that Exiv2 can read
     // (e.g. some RAW containers), the fields known from `sourceMeta` (camera, lens, exposure,
-    // ISO, date) are written instead.
+    // ISO, date) are written instead. Marks the file sRGB as tagSrgb does, in the same write.
     static Result<void> transfer(const std::string& source, const ImageMeta& sourceMeta,
                                  const std::string& destination, int width, int height);
 
     // Embeds the sRGB ICC profile (ColorProfile::srgb) in `path`, a JPEG, PNG or TIFF the
     // writer just made, and sets EXIF ColorSpace = 1 (sRGB), so colour-managed viewers and
-    // editors know what the numbers mean.
+    // editors know what the numbers mean. For exports without copied metadata (transfer does
+    // it otherwise).
     static Result<void> tagSrgb(const std::string& path);
 
     // The ICC profile embedded in `path`, empty if it has none.

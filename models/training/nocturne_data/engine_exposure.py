@@ -86,33 +86,34 @@ def rescale(x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
     return torch.where(s <= 1.0, s * x, s * x / (1.0 + (s - 1.0) * x))
 
 
-def match(linear: torch.Tensor, target_mean: torch.Tensor, iterations: int = 30) -> torch.Tensor:
-    """Exposure::match: rescale each image so that its display mean is `target_mean` (B,)."""
-    lo = torch.full_like(target_mean, -4.1588830833596715, dtype=torch.float64)  # log(1/64)
+def _solve_scale(render, target_mean: torch.Tensor, log_range: float,
+                 iterations: int = 30) -> torch.Tensor:
+    """Per-image scale k in [e^-log_range, e^log_range] with display_mean(render(k)) equal to
+    target_mean (B,), by bisection on log k (the mean is monotonic in k)."""
+    lo = torch.full_like(target_mean, -log_range, dtype=torch.float64)
     hi = -lo
-    x = linear.detach()
+    target = target_mean.to(torch.float64)
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
-        below = display_mean(rescale(x, mid.exp())).to(torch.float64) < target_mean.to(torch.float64)
+        below = display_mean(render(mid.exp())).to(torch.float64) < target
         lo = torch.where(below, mid, lo)
         hi = torch.where(below, hi, mid)
-    return rescale(linear, (0.5 * (lo + hi)).exp())
+    return (0.5 * (lo + hi)).exp()
 
 
-def expose_like(scene_linear: torch.Tensor, target_mean: torch.Tensor,
-                iterations: int = 30) -> torch.Tensor:
+def match(linear: torch.Tensor, target_mean: torch.Tensor) -> torch.Tensor:
+    """Exposure::match: rescale each image so that its display mean is `target_mean` (B,)."""
+    x = linear.detach()
+    return rescale(linear, _solve_scale(lambda k: rescale(x, k), target_mean, math.log(64.0)))
+
+
+def expose_like(scene_linear: torch.Tensor, target_mean: torch.Tensor) -> torch.Tensor:
     """Scene-referred linear (B,3,H,W), values above 1 allowed (lamps) -> the same scene at the
     exposure k whose shoulder(k·scene) has display mean `target_mean`: what the engine's
     amplifier would show for a noise-free capture of it. Returns linear values in [0,1)."""
-    lo = torch.full_like(target_mean, math.log(1 / 1024), dtype=torch.float64)
-    hi = torch.full_like(target_mean, math.log(1024), dtype=torch.float64)
     x = scene_linear.detach().clamp_min(0.0)
-    for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        below = display_mean(amplify(x, mid.exp())).to(torch.float64) < target_mean.to(torch.float64)
-        lo = torch.where(below, mid, lo)
-        hi = torch.where(below, hi, mid)
-    return amplify(scene_linear.clamp_min(0.0), (0.5 * (lo + hi)).exp())
+    k = _solve_scale(lambda k: amplify(x, k), target_mean, math.log(1024.0))
+    return amplify(scene_linear.clamp_min(0.0), k)
 
 
 NR_TEMPLATE, NR_SEARCH, NR_CHROMA_MEDIAN, NR_MAX_STRENGTH = 7, 11, 5, 3.0  # NoiseReduction.cpp

@@ -119,12 +119,16 @@ void tst_ImageWriter::writesFormat_data()
     QTest::addColumn<ExportFormat>("format");
     QTest::addColumn<int>("bits");
     QTest::addColumn<QString>("fileName");
+    QTest::addColumn<bool>("copyMetadata");   // the colour profile comes either way
 
-    QTest::newRow("jpeg q92 8-bit") << ExportFormat::Jpeg << 8 << "out.jpg";
-    QTest::newRow("png 8-bit") << ExportFormat::Png << 8 << "out.png";
-    QTest::newRow("png 16-bit") << ExportFormat::Png << 16 << "out.png";
-    QTest::newRow("tiff 8-bit") << ExportFormat::Tiff << 8 << "out.tif";
-    QTest::newRow("tiff 16-bit") << ExportFormat::Tiff << 16 << "out.tif";
+    QTest::newRow("jpeg q92 8-bit") << ExportFormat::Jpeg << 8 << "out.jpg" << true;
+    QTest::newRow("png 8-bit") << ExportFormat::Png << 8 << "out.png" << true;
+    QTest::newRow("png 16-bit") << ExportFormat::Png << 16 << "out.png" << true;
+    QTest::newRow("tiff 8-bit") << ExportFormat::Tiff << 8 << "out.tif" << true;
+    QTest::newRow("tiff 16-bit") << ExportFormat::Tiff << 16 << "out.tif" << true;
+    QTest::newRow("jpeg, no metadata copy") << ExportFormat::Jpeg << 8 << "out.jpg" << false;
+    QTest::newRow("png 16-bit, no metadata copy") << ExportFormat::Png << 16 << "out.png" << false;
+    QTest::newRow("tiff 8-bit, no metadata copy") << ExportFormat::Tiff << 8 << "out.tif" << false;
 }
 
 void tst_ImageWriter::writesFormat()
@@ -132,13 +136,16 @@ void tst_ImageWriter::writesFormat()
     QFETCH(ExportFormat, format);
     QFETCH(int, bits);
     QFETCH(QString, fileName);
+    QFETCH(bool, copyMetadata);
 
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(fileName);
     const ImageBuffer image = makeTestImage();
 
-    const auto result = ImageWriter::write(image, u8(path), optionsFor(format, bits), ImageMeta{});
+    ExportOptions options = optionsFor(format, bits);
+    options.copyMetadata = copyMetadata;
+    const auto result = ImageWriter::write(image, u8(path), options, ImageMeta{});
     QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
 
     const cv::Mat read = cv::imread(u8(path), cv::IMREAD_UNCHANGED);
