@@ -203,6 +203,16 @@ BatchRunner::ItemResult BatchRunner::processOne(const BatchItem& item, const cor
             return result;
         }
         const double decodeSeconds = seconds();
+        if (core::takesLinearImage(m_options.exportOptions.format)
+            && loaded->meta.sensor == core::SensorKind::NotRaw) {
+            // Said before processing, so a mixed folder does not spend a network run on a JPEG.
+            result.error = core::Error{core::ErrorCode::UnsupportedFormat,
+                                       "DNG export is for RAW photos and this one is a " + loaded->meta.format
+                                           + "; export it with --format jpeg, png or tiff",
+                                       item.input}
+                               .describe();
+            return result;
+        }
         if (ctx.stopRequested()) {
             result.outcome = ItemResult::Outcome::Cancelled;
             return result;
@@ -225,7 +235,9 @@ BatchRunner::ItemResult BatchRunner::processOne(const BatchItem& item, const cor
             return result;
         }
 
-        auto written = core::ImageWriter::write(processed->display, item.output,
+        const auto& image = core::takesLinearImage(m_options.exportOptions.format) ? processed->linear
+                                                                                  : processed->display;
+        auto written = core::ImageWriter::write(image, item.output,
                                                 m_options.exportOptions, loaded->meta);
         if (!written) {
             result.error = written.error().describe();

@@ -130,8 +130,10 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
             o.exportOptions.format = core::ExportFormat::Png;
         else if (value == "tiff" || value == "tif")
             o.exportOptions.format = core::ExportFormat::Tiff;
+        else if (value == "dng")
+            o.exportOptions.format = core::ExportFormat::Dng;
         else
-            return badValue(name, value, "jpeg, png or tiff");
+            return badValue(name, value, "jpeg, png, tiff or dng");
     } else if (name == "--quality") {
         const auto v = toInteger(value);
         if (!v || *v < 1 || *v > 100)
@@ -313,7 +315,8 @@ Networks:
 
 Output:
   -o, --output OUTDIR      output folder (created if missing)
-      --format FMT         jpeg (default), png or tiff
+      --format FMT         jpeg (default), png, tiff, or dng: a linear DNG (16-bit
+                           linear sRGB) to keep editing in a raw editor; RAW inputs only
       --quality N          JPEG quality 1-100 (default 92)
       --bits 8|16          bits per channel for png/tiff (default 8)
       --suffix STR         appended to the file stem (default "_nocturne")

@@ -18,6 +18,7 @@
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/inference/ModelRegistry.h"
 #include "core/inference/TorchEnhancer.h"
+#include "ui/services/ThumbnailCache.h"
 #include "ui/widgets/MainWindow.h"
 
 namespace {
@@ -122,6 +123,7 @@ int main(int argc, char** argv)
     options.deviceDescription = device;
     options.samplePath = findSample();
     options.openSampleOnFirstStart = !parser.isSet(noSample) && !parser.isSet(screenshot);
+    options.thumbnailFolder = nocturne::ui::ThumbnailCache::defaultFolder();
     nocturne::ui::MainWindow window(options);
     window.show();
 

@@ -17,6 +17,12 @@ class ImageLoader {
 public:
     static Result<DecodedImage> load(const std::string& path, const DecodeOptions& options = {});
 
+    // A small picture of the file for file lists, scaled to fit `maxEdge` (never enlarged):
+    // a RAW's embedded preview when it has one (fast: no demosaic), else a half-size decode.
+    // Linear sRGB like load()'s rgb; the same checks and messages as load().
+    static Result<ImageBuffer> loadThumbnail(const std::string& path, int maxEdge,
+                                             const DecodeOptions& options = {});
+
     // File-name extensions (lower case, no dot) we offer in file dialogs and folder scans.
     static const std::vector<std::string>& supportedExtensions();
     static bool hasSupportedExtension(const std::string& path);

@@ -17,6 +17,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/io/LinearDngWriter.h"
 #include "core/io/MetadataStore.h"
 
 namespace nocturne::core {
@@ -29,6 +30,7 @@ std::string toString(ExportFormat format)
     case ExportFormat::Jpeg: return "JPEG";
     case ExportFormat::Png: return "PNG";
     case ExportFormat::Tiff: return "TIFF";
+    case ExportFormat::Dng: return "DNG";
     }
     return "unknown";
 }
@@ -39,6 +41,7 @@ std::string extensionFor(ExportFormat format)
     case ExportFormat::Jpeg: return "jpg";
     case ExportFormat::Png: return "png";
     case ExportFormat::Tiff: return "tif";
+    case ExportFormat::Dng: return "dng";
     }
     return {};
 }
@@ -154,6 +157,8 @@ Result<std::vector<uchar>> encode(const ImageBuffer& display, const ExportOption
     case ExportFormat::Tiff:
         extension = ".tif";
         break;
+    case ExportFormat::Dng:
+        return makeError(ErrorCode::Internal, "DNG is not a raster encoding (internal error)");
     }
 
     std::vector<uchar> bytes;
@@ -163,13 +168,25 @@ Result<std::vector<uchar>> encode(const ImageBuffer& display, const ExportOption
     return bytes;
 }
 
-Result<void> validate(const ImageBuffer& display, const ExportOptions& options)
+Result<void> validate(const ImageBuffer& display, const ExportOptions& options,
+                      const ImageMeta& sourceMeta)
 {
     if (display.empty())
         return makeError(ErrorCode::InvalidArgument, "there is no image to export");
     if (display.mat().type() != CV_32FC3)
         return makeError(ErrorCode::InvalidArgument,
                          "the image must be a 3-channel float buffer (internal error)");
+    if (options.format == ExportFormat::Dng) {
+        if (sourceMeta.sensor == SensorKind::NotRaw)
+            return makeError(ErrorCode::UnsupportedFormat,
+                             "DNG export is for RAW photos and this one is a "
+                                 + (sourceMeta.format.empty() ? std::string("raster image") : sourceMeta.format)
+                                 + "; export it as JPEG, PNG or TIFF");
+        if (display.encoding() != ColorEncoding::Linear)
+            return makeError(ErrorCode::InvalidArgument,
+                             "a DNG is written from the linear image, not the display one (internal error)");
+        return Result<void>::success();
+    }
     if (display.encoding() != ColorEncoding::Display)
         return makeError(ErrorCode::InvalidArgument,
                          "the image is still linear; apply the gamma stage before exporting");
@@ -254,7 +271,7 @@ Result<void> syncFile(const fs::path& path, const std::string& destination)
 Result<void> writeImpl(const ImageBuffer& display, const std::string& destination,
                        const ExportOptions& options, const ImageMeta& sourceMeta)
 {
-    if (auto valid = validate(display, options); !valid)
+    if (auto valid = validate(display, options, sourceMeta); !valid)
         return makeError(valid.error().code, valid.error().message, destination);
     if (destination.empty())
         return makeError(ErrorCode::InvalidArgument, "no output file name was given");
@@ -278,9 +295,14 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
                              + "); create it or choose another folder",
                          destination);
 
-    auto encoded = encode(display, options);
-    if (!encoded)
-        return makeError(encoded.error().code, encoded.error().message, destination);
+    // Raster formats are encoded in memory first, so an encoder failure touches no file.
+    std::vector<uchar> encoded;
+    if (options.format != ExportFormat::Dng) {
+        auto bytes = encode(display, options);
+        if (!bytes)
+            return makeError(bytes.error().code, bytes.error().message, destination);
+        encoded = std::move(bytes).value();
+    }
 
     // A hidden name in the same folder: rename() is atomic only within one file system.
     // (Appended piecewise: GCC 12 reports a false -Wrestrict for "." + std::string&&.)
@@ -302,7 +324,7 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
         return makeError(ErrorCode::IoError,
                          "could not find a free temporary name in the output folder", destination);
 
-    if (auto written = writeAll(temp->fd(), *encoded, destination); !written)
+    if (auto written = writeAll(temp->fd(), encoded, destination); !written)
         return written;
     if (::fsync(temp->fd()) != 0)
         return errnoError(errno, "could not flush the image to disk", destination);
@@ -310,18 +332,35 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
     if (::close(temp->release()) != 0)
         return errnoError(errno, "could not finish writing the image", destination);
 
-    // Every export says which colour space its numbers are in: the metadata copy does it in its
-    // own write, otherwise tagSrgb.
+    const bool dng = options.format == ExportFormat::Dng;
+    if (dng) {
+        // libtiff writes by name; the empty temporary file reserved that name for us.
+        LinearDngInfo info;
+        if (options.copyMetadata) {
+            info.make = sourceMeta.cameraMake;
+            info.model = sourceMeta.cameraModel;
+        }
+        info.software = MetadataStore::softwareName();
+        auto written = LinearDngWriter::write(utf8FromPath(temp->path()), display, info);
+        if (!written)
+            return makeError(written.error().code, written.error().message, destination);
+    }
+
+    // Every raster export says which colour space its numbers are in: the metadata copy does it
+    // in its own write, otherwise tagSrgb. A DNG says it with its colour matrix.
     if (options.copyMetadata) {
         auto transferred = MetadataStore::transfer(sourceMeta.sourcePath, sourceMeta,
                                                    utf8FromPath(temp->path()), display.width(),
-                                                   display.height());
+                                                   display.height(),
+                                                   dng ? MetadataStore::ColorTag::None
+                                                       : MetadataStore::ColorTag::Srgb);
         if (!transferred)
             return makeError(transferred.error().code,
                              "could not add metadata (" + transferred.error().describe()
                                  + "); export again with metadata copying turned off",
                              destination);
-    } else if (auto tagged = MetadataStore::tagSrgb(utf8FromPath(temp->path())); !tagged) {
+    } else if (auto tagged = dng ? Result<void>::success() : MetadataStore::tagSrgb(utf8FromPath(temp->path()));
+               !tagged) {
         return makeError(tagged.error().code,
                          "could not embed the sRGB colour profile (" + tagged.error().describe() + ")", destination);
     }

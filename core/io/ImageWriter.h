@@ -8,19 +8,23 @@
 
 namespace nocturne::core {
 
-enum class ExportFormat { Jpeg, Png, Tiff };
+// Dng: a linear DNG for RAW sources (LinearDngWriter), written from the linear image.
+enum class ExportFormat { Jpeg, Png, Tiff, Dng };
 
 std::string toString(ExportFormat format);
-std::string extensionFor(ExportFormat format);          // "jpg", "png", "tif"
+std::string extensionFor(ExportFormat format);          // "jpg", "png", "tif", "dng"
+// DNG holds the linear image (before the output gamma); the raster formats the display image.
+inline bool takesLinearImage(ExportFormat format) { return format == ExportFormat::Dng; }
 
 struct ExportOptions {
     ExportFormat format = ExportFormat::Jpeg;
     int jpegQuality = 92;          // 1..100
-    int bitsPerChannel = 8;        // 8, or 16 for PNG/TIFF
+    int bitsPerChannel = 8;        // 8, or 16 for PNG/TIFF; DNG is always 16
     bool copyMetadata = true;      // EXIF/XMP/IPTC from the source via MetadataStore
 };
 
-// Writes a display-encoded image (ColorEncoding::Display, values in [0,1]) to disk:
+// Writes an image to disk: display-encoded (ColorEncoding::Display, values in [0,1]) for
+// JPEG/PNG/TIFF, linear (ColorEncoding::Linear) for DNG, which only RAW sources may have:
 // encode to a temporary file in the destination folder, add metadata, then rename over the
 // destination, so a crash or a full disk never leaves a half-written file under the real name.
 // Refuses to write over `meta.sourcePath` (originals are never modified).

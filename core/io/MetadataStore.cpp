@@ -40,10 +40,6 @@ fs::path pathFromUtf8(const std::string& utf8)
     return fs::path(std::u8string(reinterpret_cast<const char8_t*>(utf8.data()), utf8.size()));
 }
 
-std::string softwareName()
-{
-    return std::string(MetadataStore::kSoftware) + " " + kVersion;
-}
 
 // IFD0 tags that describe how the source's pixels are laid out (strips, tiles, CFA, sub-IFDs,
 // ICC profile of the camera data) or that Exiv2 regenerates itself. Copied into an export they
@@ -185,7 +181,8 @@ void markSrgb(Exiv2::Image& image, Exiv2::ExifData& exif)
 }
 
 void writeMerged(Exiv2::Image* source, const ImageMeta& sourceMeta,
-                 const std::string& destination, int width, int height, bool withMakerNotes)
+                 const std::string& destination, int width, int height, bool withMakerNotes,
+                 MetadataStore::ColorTag color)
 {
     Exiv2::Image::AutoPtr target = Exiv2::ImageFactory::open(destination);
     target->readMetadata();
@@ -221,7 +218,7 @@ void writeMerged(Exiv2::Image* source, const ImageMeta& sourceMeta,
     exif["Exif.Image.Orientation"] = static_cast<uint16_t>(1);
     exif["Exif.Photo.PixelXDimension"] = static_cast<uint32_t>(width);
     exif["Exif.Photo.PixelYDimension"] = static_cast<uint32_t>(height);
-    exif["Exif.Image.Software"] = softwareName();
+    exif["Exif.Image.Software"] = MetadataStore::softwareName();
 
     if (xmp.findKey(Exiv2::XmpKey("Xmp.tiff.Orientation")) != xmp.end())
         xmp["Xmp.tiff.Orientation"] = "1";
@@ -229,8 +226,9 @@ void writeMerged(Exiv2::Image* source, const ImageMeta& sourceMeta,
         xmp["Xmp.exif.PixelXDimension"] = std::to_string(width);
     if (xmp.findKey(Exiv2::XmpKey("Xmp.exif.PixelYDimension")) != xmp.end())
         xmp["Xmp.exif.PixelYDimension"] = std::to_string(height);
-    xmp["Xmp.xmp.CreatorTool"] = softwareName();
-    markSrgb(*target, exif);
+    xmp["Xmp.xmp.CreatorTool"] = MetadataStore::softwareName();
+    if (color == MetadataStore::ColorTag::Srgb)
+        markSrgb(*target, exif);
 
     target->setExifData(exif);
     target->setXmpData(xmp);
@@ -252,19 +250,25 @@ ErrorCode codeForExiv2(const Exiv2::AnyError& error, const std::string& path)
 
 }  // namespace
 
+std::string MetadataStore::softwareName()
+{
+    return std::string(kSoftware) + " " + kVersion;
+}
+
 Result<void> MetadataStore::transfer(const std::string& source, const ImageMeta& sourceMeta,
-                                     const std::string& destination, int width, int height)
+                                     const std::string& destination, int width, int height,
+                                     ColorTag color)
 {
     initializeExiv2();
     try {
         Exiv2::Image::AutoPtr sourceImage = openSource(source);
         try {
-            writeMerged(sourceImage.get(), sourceMeta, destination, width, height, true);
+            writeMerged(sourceImage.get(), sourceMeta, destination, width, height, true, color);
         } catch (const Exiv2::AnyError&) {
             // Maker notes are opaque vendor blobs that Exiv2 must re-encode; some cannot be
             // written (or overflow a JPEG's 64 KiB EXIF segment). The photo's own tags matter
             // more, so try once more without them before giving up.
-            writeMerged(sourceImage.get(), sourceMeta, destination, width, height, false);
+            writeMerged(sourceImage.get(), sourceMeta, destination, width, height, false, color);
         }
         return Result<void>::success();
     } catch (const Exiv2::AnyError& e) {

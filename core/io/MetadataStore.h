@@ -14,14 +14,21 @@ namespace nocturne::core {
 class MetadataStore {
 public:
     static constexpr const char* kSoftware = "Nocturne";   // followed by the version
+    static std::string softwareName();                     // "Nocturne <version>"
+
+    // How an export declares its colours: raster exports carry the sRGB ICC profile and EXIF
+    // ColorSpace; a DNG declares them with its own colour matrix and must not get an ICC.
+    enum class ColorTag { Srgb, None };
 
     // Copies EXIF, XMP and IPTC from `source` (a RAW or raster file) into `destination` (a file
     // ImageWriter just wrote), then sets Orientation = 1 (pixels are already upright), the new
     // pixel dimensions, and Software. Where the source carries no EXIF that Exiv2 can read
     // (e.g. some RAW containers), the fields known from `sourceMeta` (camera, lens, exposure,
-    // ISO, date) are written instead. Marks the file sRGB as tagSrgb does, in the same write.
+    // ISO, date) are written instead. With ColorTag::Srgb, marks the file sRGB as tagSrgb does,
+    // in the same write.
     static Result<void> transfer(const std::string& source, const ImageMeta& sourceMeta,
-                                 const std::string& destination, int width, int height);
+                                 const std::string& destination, int width, int height,
+                                 ColorTag color = ColorTag::Srgb);
 
     // Embeds the sRGB ICC profile (ColorProfile::srgb) in `path`, a JPEG, PNG or TIFF the
     // writer just made, and sets EXIF ColorSpace = 1 (sRGB), so colour-managed viewers and

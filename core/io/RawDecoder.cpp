@@ -12,6 +12,8 @@
 
 #include <libraw/libraw.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 namespace nocturne::core {
 
@@ -304,6 +306,11 @@ Result<DecodedImage> decodeImpl(std::string_view bytes, const std::string& path,
     int rc = raw->open_buffer(const_cast<char*>(bytes.data()), bytes.size());
     if (rc != LIBRAW_SUCCESS)
         return libRawError(rc, "open", path);
+    // LibRaw stretches the data when its maximum exceeds 75 % of the white level, a guess for
+    // formats whose nominal white is unreliable. A DNG's WhiteLevel is the saturation point by
+    // specification, and the guess would brighten a linear DNG (ours included) by up to 1.33x.
+    if (raw->imgdata.idata.dng_version != 0)
+        params.adjust_maximum_thr = 0.0f;
 
     const auto& sizes = raw->imgdata.sizes;
     // Rotated Fuji SuperCCD output is larger than the raw frame on one axis; elsewhere the
@@ -433,6 +440,48 @@ Result<DecodedImage> RawDecoder::decode(std::string_view bytes, const std::strin
                          path);
     } catch (const cv::Exception& e) {
         return makeError(ErrorCode::Internal, std::string("OpenCV failed: ") + e.what(), path);
+    }
+}
+
+Result<cv::Mat> RawDecoder::embeddedPreview(std::string_view bytes, const std::string& path)
+{
+    try {
+        auto raw = std::make_unique<LibRaw>(LIBRAW_OPTIONS_NONE);
+        int rc = raw->open_buffer(const_cast<char*>(bytes.data()), bytes.size());
+        if (rc != LIBRAW_SUCCESS)
+            return libRawError(rc, "open", path);
+        if (raw->unpack_thumb() != LIBRAW_SUCCESS)
+            return makeError(ErrorCode::NotFound, "has no embedded preview", path);
+        int error = 0;
+        std::unique_ptr<libraw_processed_image_t, void (*)(libraw_processed_image_t*)> thumb(
+            raw->dcraw_make_mem_thumb(&error), [](libraw_processed_image_t* p) { LibRaw::dcraw_clear_mem(p); });
+        if (!thumb || error != LIBRAW_SUCCESS)
+            return makeError(ErrorCode::NotFound, "has no embedded preview Nocturne can read", path);
+
+        cv::Mat rgb;
+        if (thumb->type == LIBRAW_IMAGE_JPEG) {
+            const cv::Mat jpeg(1, static_cast<int>(thumb->data_size), CV_8U, thumb->data);
+            // The RAW's own orientation applies below, not the preview's EXIF.
+            const cv::Mat bgr = cv::imdecode(jpeg, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+            if (!bgr.empty())
+                cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+        } else if (thumb->type == LIBRAW_IMAGE_BITMAP && thumb->colors == 3 && thumb->bits == 8) {
+            rgb = cv::Mat(thumb->height, thumb->width, CV_8UC3, thumb->data).clone();
+        }
+        if (rgb.empty() || rgb.cols < 8 || rgb.rows < 8)
+            return makeError(ErrorCode::NotFound, "has no embedded preview Nocturne can read", path);
+
+        switch (raw->imgdata.sizes.flip) {
+        case 3: cv::rotate(rgb, rgb, cv::ROTATE_180); break;
+        case 5: cv::rotate(rgb, rgb, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+        case 6: cv::rotate(rgb, rgb, cv::ROTATE_90_CLOCKWISE); break;
+        default: break;
+        }
+        return rgb;
+    } catch (const std::bad_alloc&) {
+        return makeError(ErrorCode::OutOfMemory, "not enough memory to read the embedded preview", path);
+    } catch (const cv::Exception& e) {
+        return makeError(ErrorCode::CorruptData, std::string("has a damaged embedded preview: ") + e.what(), path);
     }
 }
 

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include <opencv2/core/mat.hpp>
+
 #include "core/image/DecodedImage.h"
 #include "core/io/DecodeOptions.h"
 #include "core/pipeline/Result.h"
@@ -21,6 +23,10 @@ public:
     // not recognise the content (callers may then try another decoder).
     static Result<DecodedImage> decode(std::string_view bytes, const std::string& path,
                                        const DecodeOptions& options);
+
+    // The camera's embedded preview (JPEG or 8-bit bitmap) as CV_8UC3 RGB, display-encoded and
+    // turned upright by the RAW's orientation; no demosaic. NotFound when the file has none.
+    static Result<cv::Mat> embeddedPreview(std::string_view bytes, const std::string& path);
 };
 
 }  // namespace nocturne::core

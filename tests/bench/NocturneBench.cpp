@@ -194,8 +194,12 @@ void exportImage(benchmark::State& state, const ImageSize& size, core::ExportFor
     options.copyMetadata = false;
     const std::string destination =
         (g_tempDir / ("export." + core::extensionFor(format))).string();
+    // A DNG is written from the linear image and only for a RAW source.
+    const bool linear = core::takesLinearImage(format);
+    const core::ImageBuffer& image = linear ? fixture.amplified : fixture.display;
+    const core::ImageMeta meta = linear ? fixture.decoded.meta : core::ImageMeta{};
     for (auto _ : state) {
-        auto written = core::ImageWriter::write(fixture.display, destination, options, {});
+        auto written = core::ImageWriter::write(image, destination, options, meta);
         if (!written) {
             state.SkipWithError(written.error().describe().c_str());
             return;
@@ -226,6 +230,11 @@ void registerAll()
                                           core::ExportFormat::Jpeg, 8), 3);
         tune(benchmark::RegisterBenchmark(("export_png16/" + s).c_str(), exportImage, size,
                                           core::ExportFormat::Png, 16), 2);
+        // The linear DNG beside the 16-bit TIFF it resembles (same bytes per pixel, no compression).
+        tune(benchmark::RegisterBenchmark(("export_tiff16/" + s).c_str(), exportImage, size,
+                                          core::ExportFormat::Tiff, 16), 2);
+        tune(benchmark::RegisterBenchmark(("export_linear_dng/" + s).c_str(), exportImage, size,
+                                          core::ExportFormat::Dng, 16), 2);
     }
 }
 

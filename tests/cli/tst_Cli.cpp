@@ -327,6 +327,44 @@ private slots:
         QCOMPARE(static_cast<int>(static_cast<uchar>(png[25])), 2);    // colour type RGB
     }
 
+    void dngFormatWritesLinearDngsForRawsOnly()
+    {
+        // A folder with a RAW and a JPEG: the RAW becomes a linear DNG at the same brightness as
+        // the JPEG export of it; the JPEG is refused by name, before any processing.
+        QTemporaryDir tmp;
+        const QString in = tmp.filePath("in");
+        QVERIFY(QDir().mkpath(in));
+        makeDng(in + "/night.dng", 320, 240, 0.03, 6);
+        makeJpeg(in + "/phone.jpg");
+        const CliRun run = runCli({in, "-o", tmp.filePath("dng"), "--format", "dng"});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(entries(tmp.filePath("dng")), QStringList{"night_nocturne.dng"});
+        QVERIFY2(run.err.contains("phone.jpg") && run.err.contains("DNG export is for RAW photos"), qPrintable(run.err));
+        QVERIFY2(run.err.contains("1 written, 0 skipped, 1 failed"), qPrintable(run.err));
+
+        const auto dng = core::ImageLoader::load(tmp.filePath("dng/night_nocturne.dng").toStdString());
+        QVERIFY2(dng.ok(), dng ? "" : dng.error().describe().c_str());
+        QCOMPARE(dng->meta.format, std::string("DNG"));
+        QCOMPARE(dng->rgb.width(), 320);
+        QCOMPARE(dng->rgb.height(), 240);
+        // The DNG holds the linear result: encoded with the output gamma (2.2) it is the PNG
+        // export's picture, to 8-bit precision.
+        const CliRun jpeg = runCli({in + "/night.dng", "-o", tmp.filePath("jpg"), "--format", "png"});
+        QCOMPARE(jpeg.exitCode, 0);
+        const auto png = core::ImageLoader::load(tmp.filePath("jpg/night_nocturne.png").toStdString());
+        QVERIFY(png.ok());
+        // The loader undid the PNG's encoding with the sRGB curve: redo it to get the file's values.
+        cv::Mat fromDng;
+        cv::pow(cv::max(dng->rgb.mat(), 0.0), 1.0 / 2.2, fromDng);
+        cv::Mat fromPng = png->rgb.mat().clone();
+        fromPng.forEach<cv::Vec3f>([](cv::Vec3f& p, const int*) {
+            for (int c = 0; c < 3; ++c)
+                p[c] = p[c] <= 0.0031308f ? 12.92f * p[c] : 1.055f * std::pow(p[c], 1.0f / 2.4f) - 0.055f;
+        });
+        const double psnr = cv::PSNR(fromDng, fromPng, 1.0);
+        QVERIFY2(psnr > 40.0, qPrintable(QStringLiteral("DNG vs PNG export: %1 dB").arg(psnr)));
+    }
+
     void helpDocumentsTheDefaults()
     {
         const CliRun run = runCli({"--help"});

@@ -10,7 +10,11 @@
 #include <opencv2/core.hpp>
 #include <tiffio.h>
 
+#include "core/io/TiffFields.h"
+
 namespace nocturne::testsupport {
+
+using core::setTiffNumbers;
 
 namespace {
 
@@ -24,56 +28,6 @@ std::array<uint8_t, 4> cfaBytes(core::CfaPattern pattern)
     case core::CfaPattern::GBRG: return {1, 2, 0, 1};
     }
     return {0, 1, 1, 2};
-}
-
-// libtiff wants each tag's values in its own in-memory type and with or without an explicit
-// count depending on the tag definition; ask libtiff rather than hard-coding per-version
-// knowledge, so the same code works across libtiff releases.
-bool setNumbers(TIFF* tif, uint32_t tag, const std::vector<double>& values)
-{
-    const TIFFField* field = TIFFFieldWithTag(tif, tag);
-    if (field == nullptr || values.empty())
-        return false;
-    const TIFFDataType type = TIFFFieldDataType(field);
-    const bool real = type == TIFF_RATIONAL || type == TIFF_SRATIONAL || type == TIFF_FLOAT
-                      || type == TIFF_DOUBLE;
-    const int elemSize = TIFFFieldSetGetSize(field);
-    const int countSize = TIFFFieldSetGetCountSize(field);
-    const bool passCount = TIFFFieldPassCount(field) != 0;
-
-    if (!passCount && TIFFFieldWriteCount(field) == 1) {
-        // Scalars travel through varargs: integers as int/uint32, reals as double.
-        if (real)
-            return TIFFSetField(tif, tag, values[0]) == 1;
-        if (elemSize == 8)
-            return TIFFSetField(tif, tag, static_cast<uint64_t>(values[0])) == 1;
-        return TIFFSetField(tif, tag, static_cast<uint32_t>(values[0])) == 1;
-    }
-
-    std::vector<unsigned char> storage(values.size() * static_cast<size_t>(std::max(1, elemSize)));
-    for (size_t i = 0; i < values.size(); ++i) {
-        void* dst = storage.data() + i * static_cast<size_t>(elemSize);
-        const double v = values[i];
-        if (real && elemSize == 4)
-            *static_cast<float*>(dst) = static_cast<float>(v);
-        else if (real && elemSize == 8)
-            *static_cast<double*>(dst) = v;
-        else if (elemSize == 1)
-            *static_cast<uint8_t*>(dst) = static_cast<uint8_t>(v);
-        else if (elemSize == 2)
-            *static_cast<uint16_t*>(dst) = static_cast<uint16_t>(v);
-        else if (elemSize == 4)
-            *static_cast<uint32_t*>(dst) = static_cast<uint32_t>(v);
-        else if (elemSize == 8)
-            *static_cast<uint64_t*>(dst) = static_cast<uint64_t>(v);
-        else
-            return false;
-    }
-    if (!passCount)
-        return TIFFSetField(tif, tag, storage.data()) == 1;
-    if (countSize == 4)
-        return TIFFSetField(tif, tag, static_cast<uint32_t>(values.size()), storage.data()) == 1;
-    return TIFFSetField(tif, tag, static_cast<int>(values.size()), storage.data()) == 1;
 }
 
 struct TiffCloser {
@@ -104,10 +58,10 @@ std::string writeDng(const std::string& path, const DngSpec& spec)
     // TIFFCreate*Directory return 0 on success in libtiff 4.x; a failure shows up when fields
     // are set, which is checked.
     (void)TIFFCreateEXIFDirectory(t);
-    bool ok = setNumbers(t, EXIFTAG_EXPOSURETIME, {spec.exposureTime})
-              && setNumbers(t, EXIFTAG_FNUMBER, {spec.fNumber})
-              && setNumbers(t, EXIFTAG_ISOSPEEDRATINGS, {static_cast<double>(spec.iso)})
-              && setNumbers(t, EXIFTAG_FOCALLENGTH, {spec.focalLength})
+    bool ok = setTiffNumbers(t, EXIFTAG_EXPOSURETIME, {spec.exposureTime})
+              && setTiffNumbers(t, EXIFTAG_FNUMBER, {spec.fNumber})
+              && setTiffNumbers(t, EXIFTAG_ISOSPEEDRATINGS, {static_cast<double>(spec.iso)})
+              && setTiffNumbers(t, EXIFTAG_FOCALLENGTH, {spec.focalLength})
               && TIFFSetField(t, EXIFTAG_DATETIMEORIGINAL, spec.dateTimeOriginal.c_str()) == 1;
     if (ok && !spec.lens.empty())
         ok = TIFFSetField(t, EXIFTAG_LENSMODEL, spec.lens.c_str()) == 1;
@@ -120,11 +74,11 @@ std::string writeDng(const std::string& path, const DngSpec& spec)
     if (spec.gps) {
         const auto& g = *spec.gps;
         (void)TIFFCreateGPSDirectory(t);
-        ok = setNumbers(t, GPSTAG_VERSIONID, {2, 3, 0, 0})
+        ok = setTiffNumbers(t, GPSTAG_VERSIONID, {2, 3, 0, 0})
              && TIFFSetField(t, GPSTAG_LATITUDEREF, "N") == 1
-             && setNumbers(t, GPSTAG_LATITUDE, dms(g[0], g[1], g[2]))
+             && setTiffNumbers(t, GPSTAG_LATITUDE, dms(g[0], g[1], g[2]))
              && TIFFSetField(t, GPSTAG_LONGITUDEREF, "E") == 1
-             && setNumbers(t, GPSTAG_LONGITUDE, dms(g[3], g[4], g[5]));
+             && setTiffNumbers(t, GPSTAG_LONGITUDE, dms(g[3], g[4], g[5]));
         if (!ok)
             return "cannot set GPS fields";
         if (!TIFFWriteCustomDirectory(t, &gpsOffset))
@@ -141,6 +95,52 @@ std::string writeDng(const std::string& path, const DngSpec& spec)
     const auto& matrix = spec.colorMatrix ? *spec.colorMatrix : defaultMatrix;
     const std::string unique = spec.make + " " + spec.model;
 
+    // DNG tags describing the camera belong to IFD0 whether it holds the raw data or a preview.
+    ok = TIFFSetField(t, TIFFTAG_ORIENTATION, spec.orientation) == 1
+         && TIFFSetField(t, TIFFTAG_MAKE, spec.make.c_str()) == 1
+         && TIFFSetField(t, TIFFTAG_MODEL, spec.model.c_str()) == 1
+         && TIFFSetField(t, TIFFTAG_SOFTWARE, "Nocturne test DngWriter") == 1
+         && setTiffNumbers(t, TIFFTAG_DNGVERSION, {1, 4, 0, 0})
+         && setTiffNumbers(t, TIFFTAG_DNGBACKWARDVERSION, {1, 1, 0, 0})
+         && TIFFSetField(t, TIFFTAG_UNIQUECAMERAMODEL, unique.c_str()) == 1
+         && setTiffNumbers(t, TIFFTAG_COLORMATRIX1, std::vector<double>(matrix.begin(), matrix.end()))
+         && setTiffNumbers(t, TIFFTAG_CALIBRATIONILLUMINANT1, {21})   // D65
+         && setTiffNumbers(t, TIFFTAG_ASSHOTNEUTRAL,
+                       {1.0 / spec.wbMultipliers[0], 1.0 / spec.wbMultipliers[1],
+                        1.0 / spec.wbMultipliers[2]})
+         && TIFFSetField(t, TIFFTAG_EXIFIFD, exifOffset) == 1;
+    if (ok && spec.gps)
+        ok = TIFFSetField(t, TIFFTAG_GPSIFD, gpsOffset) == 1;
+    if (!ok)
+        return "cannot set the DNG tags";
+
+    if (!spec.preview.empty()) {
+        // As cameras write them: an 8-bit RGB preview in IFD0, the raw data in its SubIFD.
+        if (spec.preview.type() != CV_8UC3)
+            return "the preview must be CV_8UC3 RGB";
+        uint64_t subIfd = 0;   // patched by libtiff when the next directory is written
+        ok = TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_REDUCEDIMAGE) == 1
+             && TIFFSetField(t, TIFFTAG_IMAGEWIDTH, static_cast<uint32_t>(spec.preview.cols)) == 1
+             && TIFFSetField(t, TIFFTAG_IMAGELENGTH, static_cast<uint32_t>(spec.preview.rows)) == 1
+             && TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 8) == 1
+             && TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 3) == 1
+             && TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_NONE) == 1
+             && TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_RGB) == 1
+             && TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) == 1
+             && TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, static_cast<uint32_t>(spec.preview.rows)) == 1
+             && TIFFSetField(t, TIFFTAG_SUBIFD, 1, &subIfd) == 1;
+        if (!ok)
+            return "cannot set the preview tags";
+        for (int row = 0; row < spec.preview.rows; ++row) {
+            std::vector<uint8_t> line(spec.preview.ptr<uint8_t>(row),
+                                      spec.preview.ptr<uint8_t>(row) + spec.preview.cols * 3);
+            if (TIFFWriteScanline(t, line.data(), static_cast<uint32_t>(row), 0) < 0)
+                return "cannot write preview row " + std::to_string(row);
+        }
+        if (!TIFFWriteDirectory(t))
+            return "cannot write the preview IFD";
+    }
+
     ok = TIFFSetField(t, TIFFTAG_SUBFILETYPE, 0) == 1
          && TIFFSetField(t, TIFFTAG_IMAGEWIDTH, width) == 1
          && TIFFSetField(t, TIFFTAG_IMAGELENGTH, height) == 1
@@ -150,29 +150,14 @@ std::string writeDng(const std::string& path, const DngSpec& spec)
          && TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1) == 1
          && TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) == 1
          && TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, height) == 1
-         && TIFFSetField(t, TIFFTAG_ORIENTATION, spec.orientation) == 1
-         && TIFFSetField(t, TIFFTAG_MAKE, spec.make.c_str()) == 1
-         && TIFFSetField(t, TIFFTAG_MODEL, spec.model.c_str()) == 1
-         && TIFFSetField(t, TIFFTAG_SOFTWARE, "Nocturne test DngWriter") == 1
-         && setNumbers(t, TIFFTAG_CFAREPEATPATTERNDIM, {2, 2})
-         && setNumbers(t, TIFFTAG_CFAPATTERN,
+         && setTiffNumbers(t, TIFFTAG_CFAREPEATPATTERNDIM, {2, 2})
+         && setTiffNumbers(t, TIFFTAG_CFAPATTERN,
                        {double(pattern[0]), double(pattern[1]), double(pattern[2]),
                         double(pattern[3])})
-         && setNumbers(t, TIFFTAG_DNGVERSION, {1, 4, 0, 0})
-         && setNumbers(t, TIFFTAG_DNGBACKWARDVERSION, {1, 1, 0, 0})
-         && TIFFSetField(t, TIFFTAG_UNIQUECAMERAMODEL, unique.c_str()) == 1
-         && setNumbers(t, TIFFTAG_BLACKLEVEL, {static_cast<double>(spec.blackLevel)})
-         && setNumbers(t, TIFFTAG_WHITELEVEL, {static_cast<double>(spec.whiteLevel)})
-         && setNumbers(t, TIFFTAG_COLORMATRIX1, std::vector<double>(matrix.begin(), matrix.end()))
-         && setNumbers(t, TIFFTAG_CALIBRATIONILLUMINANT1, {21})   // D65
-         && setNumbers(t, TIFFTAG_ASSHOTNEUTRAL,
-                       {1.0 / spec.wbMultipliers[0], 1.0 / spec.wbMultipliers[1],
-                        1.0 / spec.wbMultipliers[2]})
-         && TIFFSetField(t, TIFFTAG_EXIFIFD, exifOffset) == 1;
-    if (ok && spec.gps)
-        ok = TIFFSetField(t, TIFFTAG_GPSIFD, gpsOffset) == 1;
+         && setTiffNumbers(t, TIFFTAG_BLACKLEVEL, {static_cast<double>(spec.blackLevel)})
+         && setTiffNumbers(t, TIFFTAG_WHITELEVEL, {static_cast<double>(spec.whiteLevel)});
     if (!ok)
-        return "cannot set the DNG tags";
+        return "cannot set the raw tags";
 
     for (uint32_t row = 0; row < height; ++row) {
         // TIFFWriteScanline takes a non-const buffer; copy the row to keep the input untouched.
@@ -182,7 +167,7 @@ std::string writeDng(const std::string& path, const DngSpec& spec)
             return "cannot write row " + std::to_string(row);
     }
     if (!TIFFWriteDirectory(t))
-        return "cannot write the main IFD";
+        return "cannot write the raw IFD";
     return {};
 }
 

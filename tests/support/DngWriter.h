@@ -11,7 +11,8 @@
 namespace nocturne::testsupport {
 
 // Everything a synthetic DNG carries. Written with libtiff as a minimal, valid DNG 1.4
-// (CFA photometric interpretation, uncompressed 16-bit, one IFD) that LibRaw opens.
+// (CFA photometric interpretation, uncompressed 16-bit, one IFD, or a preview IFD0 with the
+// raw data in its SubIFD) that LibRaw opens.
 struct DngSpec {
     cv::Mat mosaic;                                   // CV_16UC1 raw DN values
     core::CfaPattern pattern = core::CfaPattern::RGGB;
@@ -31,6 +32,9 @@ struct DngSpec {
     std::string dateTimeOriginal = "2026:01:02 03:04:05";
     int orientation = 1;
     std::optional<std::array<double, 6>> gps;          // lat deg,min,sec, lon deg,min,sec (N/E)
+    // CV_8UC3 RGB: written as the camera's embedded preview in IFD0, the raw data then going
+    // into IFD0's SubIFD as real cameras' DNGs have it. Empty: raw data in IFD0.
+    cv::Mat preview;
 };
 
 // Returns an empty string on success, else what failed.

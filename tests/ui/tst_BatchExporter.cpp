@@ -3,6 +3,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "core/io/ImageLoader.h"
+#include "tests/support/DngWriter.h"
 #include "tests/ui/UiTestSupport.h"
 #include "ui/services/BatchExporter.h"
 #include "ui/widgets/BatchExportDialog.h"
@@ -35,6 +37,7 @@ private slots:
     void folderInputsExpandToTheirPhotos();
     void unusableOutputFolderIsReported();
     void dialogRunsABatchAndListsFailures();
+    void dialogExportsLinearDngsForRawsOnly();
 
 private:
     BatchSettings baseSettings(const QString& outDir) const;
@@ -224,6 +227,32 @@ void tst_BatchExporter::dialogRunsABatchAndListsFailures()
     QVERIFY(dialog.failureLines().at(0).startsWith("two.png"));
     QVERIFY2(dialog.summaryText().contains("2 of 3"), qPrintable(dialog.summaryText()));
     QVERIFY(QFile::exists(m_dir.filePath("out-dialog/one-dhe.tif")));
+}
+
+void tst_BatchExporter::dialogExportsLinearDngsForRawsOnly()
+{
+    const QString in = m_dir.filePath("in-dng");
+    QVERIFY(QDir().mkpath(in));
+    testsupport::DngSpec spec;
+    spec.mosaic = testsupport::makeSceneMosaic(160, 120, core::CfaPattern::RGGB, spec.blackLevel, spec.whiteLevel, 0.03, 8);
+    QCOMPARE(QString::fromStdString(testsupport::writeDng((in + "/night.dng").toStdString(), spec)), QString());
+    QVERIFY(uitest::writeDarkPng(in + "/phone.png"));
+
+    ui::BatchExportDialog dialog(m_registry);
+    dialog.setInputs({in});
+    dialog.setOutputDir(m_dir.filePath("out-dng"));
+    dialog.setFormat(core::ExportFormat::Dng, 16);
+    QVERIFY(dialog.settings().exportOptions.format == core::ExportFormat::Dng);
+    QSignalSpy finished(&dialog, &ui::BatchExportDialog::exportFinished);
+    QVERIFY(dialog.startExport());
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(dialog.failureLines().size(), 1);
+    QVERIFY2(dialog.failureLines().at(0).startsWith("phone.png") && dialog.failureLines().at(0).contains("RAW"),
+             qPrintable(dialog.failureLines().at(0)));
+    const auto dng = core::ImageLoader::load(m_dir.filePath("out-dng/night_nocturne.dng").toStdString());
+    QVERIFY2(dng.ok(), dng ? "" : dng.error().describe().c_str());
+    QCOMPARE(dng->rgb.width(), 160);
+    QCOMPARE(QDir(m_dir.filePath("out-dng")).entryList(QDir::Files).size(), 1);
 }
 
 QTEST_MAIN(tst_BatchExporter)

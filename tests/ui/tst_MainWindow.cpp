@@ -1,4 +1,7 @@
 #include <QCheckBox>
+#include <QElapsedTimer>
+#include <QListWidget>
+#include <QTimer>
 #include <QDoubleSpinBox>
 #include <QMimeData>
 #include <QAction>
@@ -41,6 +44,7 @@ private slots:
     void brokenFileShowsAReadableError();
     void openSampleOpensTheRawAndItsJpeg();
     void photographersKeysStepAndZoom();
+    void filmStripShowsThumbnailsWithoutStallingTheUi();
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
     void zoomingInShowsFullResolution();
 
@@ -445,6 +449,51 @@ void tst_MainWindow::zoomingInShowsFullResolution()
     QVERIFY(detail.wait(30000));
     QCOMPARE(window->imageView()->afterImage().size(), QSize(2000, 1500));
     QCOMPARE(window->lastOutput().params.gamma, window->params().toProcessParams().gamma);
+}
+
+void tst_MainWindow::filmStripShowsThumbnailsWithoutStallingTheUi()
+{
+    // Large enough that decoding takes a while: a RAW with no embedded preview (half-size
+    // decode) and two 6 MP PNGs.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    testsupport::DngSpec spec;
+    spec.mosaic = testsupport::makeSceneMosaic(3000, 2000, core::CfaPattern::RGGB, spec.blackLevel,
+                                               spec.whiteLevel, 0.02, 9);
+    const QString dng = dir.filePath(QStringLiteral("night.dng"));
+    QCOMPARE(QString::fromStdString(testsupport::writeDng(dng.toStdString(), spec)), QString());
+    const QString big1 = dir.filePath(QStringLiteral("big1.png"));
+    const QString big2 = dir.filePath(QStringLiteral("big2.png"));
+    QVERIFY(uitest::writeDarkPng(big1, 3000, 2000, 30));
+    QVERIFY(uitest::writeDarkPng(big2, 2000, 3000, 30));
+
+    auto window = makeWindow();
+    auto* strip = window->findChild<QListWidget*>();
+    QVERIFY(strip != nullptr);
+
+    // A 10 ms heartbeat on the UI thread: the longest gap between beats is the longest stall.
+    QElapsedTimer clock;
+    qint64 last = 0;
+    qint64 worst = 0;
+    QTimer beat;
+    beat.setInterval(10);
+    connect(&beat, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.elapsed();
+        worst = std::max(worst, now - last);
+        last = now;
+    });
+    window->openPaths({dng, big1, big2});
+    clock.start();
+    beat.start();
+    QCOMPARE(strip->count(), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(!strip->item(0)->icon().isNull() && !strip->item(1)->icon().isNull()
+                                 && !strip->item(2)->icon().isNull(),
+                             60000);
+    beat.stop();
+    const QSize portrait = strip->item(2)->icon().availableSizes().value(0);
+    QVERIFY2(portrait.height() > portrait.width(), "the portrait PNG's thumbnail is not portrait");
+    qInfo("longest UI stall while thumbnails loaded: %lld ms", worst);
+    QVERIFY2(worst < 100, qPrintable(QStringLiteral("the UI thread stalled for %1 ms").arg(worst)));
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -82,6 +82,7 @@ BatchExportDialog::BatchExportDialog(std::shared_ptr<const core::EnhancerRegistr
     m_format->addItem(QStringLiteral("JPEG"), static_cast<int>(core::ExportFormat::Jpeg));
     m_format->addItem(QStringLiteral("PNG"), static_cast<int>(core::ExportFormat::Png));
     m_format->addItem(QStringLiteral("TIFF"), static_cast<int>(core::ExportFormat::Tiff));
+    m_format->addItem(tr("DNG (linear, RAW photos only)"), static_cast<int>(core::ExportFormat::Dng));
     m_quality = new QSpinBox(settingsBox);
     m_quality->setRange(1, 100);
     m_quality->setValue(92);
@@ -251,7 +252,8 @@ BatchSettings BatchExportDialog::settings() const
     s.params.gamma = static_cast<float>(m_gamma->value());
     s.exportOptions.format = static_cast<core::ExportFormat>(m_format->currentData().toInt());
     s.exportOptions.jpegQuality = m_quality->value();
-    s.exportOptions.bitsPerChannel = s.exportOptions.format == core::ExportFormat::Jpeg ? 8 : m_bits->currentData().toInt();
+    const bool fixedBits = s.exportOptions.format == core::ExportFormat::Jpeg || s.exportOptions.format == core::ExportFormat::Dng;
+    s.exportOptions.bitsPerChannel = fixedBits ? 8 : m_bits->currentData().toInt();
     s.exportOptions.copyMetadata = m_metadata->isChecked();
     s.collision = static_cast<CollisionPolicy>(m_collision->currentData().toInt());
     return s;
@@ -322,7 +324,7 @@ void BatchExportDialog::syncFormatControls()
 {
     const auto format = static_cast<core::ExportFormat>(m_format->currentData().toInt());
     m_quality->setEnabled(format == core::ExportFormat::Jpeg);
-    m_bits->setEnabled(format != core::ExportFormat::Jpeg);
+    m_bits->setEnabled(format == core::ExportFormat::Png || format == core::ExportFormat::Tiff);
 }
 
 void BatchExportDialog::setRunning(bool running)

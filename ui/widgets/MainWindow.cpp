@@ -17,6 +17,7 @@
 #include "core/pipeline/MethodDefaults.h"
 #include "ui/services/BatchTypes.h"
 #include "ui/services/RenderScheduler.h"
+#include "ui/services/ThumbnailCache.h"
 #include "ui/widgets/CompareView.h"
 #include "ui/widgets/HistogramWidget.h"
 #include "ui/widgets/ImageView.h"
@@ -124,9 +125,25 @@ void MainWindow::buildUi()
     addDockWidget(Qt::RightDockWidgetArea, controls);
 
     m_filmStrip = new QListWidget(this);
+    m_filmStrip->setViewMode(QListView::IconMode);
+    m_filmStrip->setMovement(QListView::Static);
     m_filmStrip->setFlow(QListView::LeftToRight);
     m_filmStrip->setWrapping(false);
-    m_filmStrip->setMaximumHeight(70);
+    m_filmStrip->setIconSize(QSize(112, 80));
+    m_filmStrip->setTextElideMode(Qt::ElideMiddle);
+    m_filmStrip->setMaximumHeight(136);
+    m_thumbnails = new ThumbnailCache(m_options.thumbnailFolder, this);
+    connect(m_thumbnails, &ThumbnailCache::thumbnailReady, this, [this](const QString& path, const QImage& image) {
+        const QIcon icon(QPixmap::fromImage(image));
+        for (int row = 0; row < m_filmStrip->count(); ++row)
+            if (m_filmStrip->item(row)->data(Qt::UserRole).toString() == path)
+                m_filmStrip->item(row)->setIcon(icon);
+    });
+    connect(m_thumbnails, &ThumbnailCache::thumbnailFailed, this, [this](const QString& path, const QString& message) {
+        for (int row = 0; row < m_filmStrip->count(); ++row)
+            if (m_filmStrip->item(row)->data(Qt::UserRole).toString() == path)
+                m_filmStrip->item(row)->setToolTip(path + QLatin1Char('\n') + message);
+    });
     m_filmDock = new QDockWidget(tr("Open photos"), this);
     m_filmDock->setObjectName(QStringLiteral("filmStripDock"));
     m_filmDock->setWidget(m_filmStrip);
@@ -409,6 +426,9 @@ void MainWindow::refreshFilmStrip()
     for (const QString& path : m_files) {
         auto* item = new QListWidgetItem(QFileInfo(path).fileName(), m_filmStrip);
         item->setToolTip(path);
+        item->setData(Qt::UserRole, path);
+        if (const QImage thumb = m_thumbnails->request(path); !thumb.isNull())
+            item->setIcon(QIcon(QPixmap::fromImage(thumb)));
     }
     m_filmStrip->setCurrentRow(m_current);
     m_filmDock->setVisible(m_files.size() > 1);

@@ -32,6 +32,7 @@ class MethodSelector;
 class OverlayControl;
 class RenderScheduler;
 class SliderPanel;
+class ThumbnailCache;
 
 // What the composition root hands the editor.
 struct MainWindowOptions {
@@ -39,6 +40,7 @@ struct MainWindowOptions {
     QString deviceDescription = QStringLiteral("CPU");   // shown in the status bar
     QString samplePath;                                  // the bundled sample; empty if none
     bool openSampleOnFirstStart = true;
+    QString thumbnailFolder;   // the film strip's disk cache (ThumbnailCache::defaultFolder()); empty: memory only
 };
 
 // The editor: open photos (drag and drop, File > Open, recent files, the sample), pick a
@@ -132,6 +134,7 @@ private:
     SliderPanel* m_sliders = nullptr;
     OverlayControl* m_overlay = nullptr;
     QListWidget* m_filmStrip = nullptr;
+    ThumbnailCache* m_thumbnails = nullptr;
     QDockWidget* m_filmDock = nullptr;
     QLabel* m_deviceLabel = nullptr;
     QLabel* m_timeLabel = nullptr;

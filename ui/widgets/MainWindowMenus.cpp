@@ -221,8 +221,11 @@ void MainWindow::exportCurrent()
     }
     const QFileInfo info(m_source.path);
     const QString suggestion = info.dir().filePath(info.completeBaseName() + QStringLiteral("_nocturne.jpg"));
-    const QString destination = QFileDialog::getSaveFileName(
-        this, tr("Export Full Size"), suggestion, tr("JPEG (*.jpg);;PNG (*.png);;TIFF (*.tif)"));
+    // A linear DNG only makes sense from sensor data: offered for RAW photos only.
+    QString filters = tr("JPEG (*.jpg);;PNG (*.png);;TIFF (*.tif)");
+    if (m_source.image && m_source.image->meta.sensor != core::SensorKind::NotRaw)
+        filters += tr(";;DNG, linear, for raw editors (*.dng)");
+    const QString destination = QFileDialog::getSaveFileName(this, tr("Export Full Size"), suggestion, filters);
     if (destination.isEmpty())
         return;
     BatchSettings settings;
@@ -231,9 +234,10 @@ void MainWindow::exportCurrent()
     settings.params = m_params.toProcessParams();
     settings.collision = CollisionPolicy::Overwrite;   // the save dialog already asked
     const QString suffix = QFileInfo(destination).suffix().toLower();
-    settings.exportOptions.format = suffix == QLatin1String("png")                               ? core::ExportFormat::Png
+    settings.exportOptions.format = suffix == QLatin1String("png")                                        ? core::ExportFormat::Png
                                     : (suffix == QLatin1String("tif") || suffix == QLatin1String("tiff")) ? core::ExportFormat::Tiff
-                                                                                                 : core::ExportFormat::Jpeg;
+                                    : suffix == QLatin1String("dng")                                      ? core::ExportFormat::Dng
+                                                                                                          : core::ExportFormat::Jpeg;
     auto* exporter = new BatchExporter(m_options.registry, this);
     auto* progress = new QProgressDialog(tr("Processing %1 at full size...").arg(info.fileName()), tr("Cancel"), 0, 100, this);
     progress->setWindowModality(Qt::WindowModal);
