@@ -268,6 +268,18 @@ Result<DecodedImage> ImageLoader::load(const std::string& path, const DecodeOpti
     }
 }
 
+Result<DecodedImage> ImageLoader::decode(std::string_view bytes, const std::string& path,
+                                         const DecodeOptions& options)
+{
+    if (bytes.empty())
+        return makeError(ErrorCode::CorruptData, "is empty (0 bytes); the copy or download probably failed", path);
+    try {
+        return decodeBytes(bytes, path, options);
+    } catch (const std::bad_alloc&) {
+        return outOfMemory(path);
+    }
+}
+
 Result<ImageBuffer> ImageLoader::loadThumbnail(const std::string& path, int maxEdge,
                                                const DecodeOptions& options)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/image/DecodedImage.h"
@@ -16,6 +17,11 @@ namespace nocturne::core {
 class ImageLoader {
 public:
     static Result<DecodedImage> load(const std::string& path, const DecodeOptions& options = {});
+    // The same for a file already in memory; `path` names it in messages and its extension
+    // is the hint for RAW formats without a signature. What load() runs after reading (and
+    // the fuzzers' entry point).
+    static Result<DecodedImage> decode(std::string_view bytes, const std::string& path,
+                                       const DecodeOptions& options = {});
 
     // A small picture of the file for file lists, scaled to fit `maxEdge` (never enlarged):
     // a RAW's embedded preview when it has one (fast: no demosaic), else a half-size decode.

@@ -1,6 +1,7 @@
 #include "core/io/ImageWriter.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -268,6 +269,34 @@ Result<void> syncFile(const fs::path& path, const std::string& destination)
     return Result<void>::success();
 }
 
+constexpr const char* kTempMarker = ".nocturne-tmp-";
+
+// Removes ".<name>.nocturne-tmp-<pid>-*" files left by writers that no longer run (killed,
+// crashed, power lost). A live writer's file, or one whose pid cannot be read, is left alone.
+void removeStaleTemps(const fs::path& folder, const std::string& prefix)
+{
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = utf8FromPath(it->path().filename());
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        const std::string rest = name.substr(prefix.size());
+        const size_t dash = rest.find('-');
+        if (dash == std::string::npos || dash == 0)
+            continue;
+        long pid = 0;
+        try {
+            pid = std::stol(rest.substr(0, dash));
+        } catch (const std::exception&) {
+            continue;
+        }
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+            std::error_code removeError;
+            fs::remove(it->path(), removeError);
+        }
+    }
+}
+
 Result<void> writeImpl(const ImageBuffer& display, const std::string& destination,
                        const ExportOptions& options, const ImageMeta& sourceMeta)
 {
@@ -304,11 +333,16 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
         encoded = std::move(bytes).value();
     }
 
-    // A hidden name in the same folder: rename() is atomic only within one file system.
+    // A hidden name in the same folder (rename() is atomic only within one file system) that
+    // says whose it is: ".<name>.nocturne-tmp-<pid>-<random>". A writer killed mid-export
+    // leaves one behind; the next export to the same name removes it once its process is gone.
     // (Appended piecewise: GCC 12 reports a false -Wrestrict for "." + std::string&&.)
     std::string base = ".";
     base += utf8FromPath(target.filename());
-    base += ".nocturne-tmp-";
+    base += kTempMarker;
+    removeStaleTemps(folder, base);
+    base += std::to_string(::getpid());
+    base += '-';
     std::unique_ptr<TempFile> temp;
     for (int attempt = 0; attempt < 8 && !temp; ++attempt) {
         fs::path candidate = folder / pathFromUtf8(base + randomSuffix());

@@ -27,6 +27,8 @@ struct ExportOptions {
 // JPEG/PNG/TIFF, linear (ColorEncoding::Linear) for DNG, which only RAW sources may have:
 // encode to a temporary file in the destination folder, add metadata, then rename over the
 // destination, so a crash or a full disk never leaves a half-written file under the real name.
+// The temporary file is ".<name>.nocturne-tmp-<pid>-<random>"; one left by a killed writer is
+// removed by the next export to the same name once that pid no longer runs.
 // Refuses to write over `meta.sourcePath` (originals are never modified).
 // Thread: stateless; safe to call concurrently for different destinations.
 class ImageWriter {

@@ -69,6 +69,9 @@ std::string writeDng(const std::string& path, const DngSpec& spec)
         return "cannot set EXIF fields";
     if (!TIFFWriteCustomDirectory(t, &exifOffset))
         return "cannot write the EXIF directory";
+    // TIFFCreateDirectory below does not free the custom directory's tag values (LeakSanitizer
+    // showed them lost); TIFFFreeDirectory does.
+    TIFFFreeDirectory(t);
 
     uint64_t gpsOffset = 0;
     if (spec.gps) {
@@ -83,6 +86,7 @@ std::string writeDng(const std::string& path, const DngSpec& spec)
             return "cannot set GPS fields";
         if (!TIFFWriteCustomDirectory(t, &gpsOffset))
             return "cannot write the GPS directory";
+        TIFFFreeDirectory(t);
     }
 
     (void)TIFFCreateDirectory(t);

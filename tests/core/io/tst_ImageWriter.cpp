@@ -1,6 +1,7 @@
 #include <QtTest>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -112,6 +113,7 @@ private slots:
     void replacesExistingDestinationAtomically();
     void nonAsciiPathWorks();
     void formatNamesAndExtensions();
+    void staleTempFilesOfDeadWritersAreRemoved();
 };
 
 void tst_ImageWriter::writesFormat_data()
@@ -388,6 +390,34 @@ void tst_ImageWriter::formatNamesAndExtensions()
     QCOMPARE(extensionFor(ExportFormat::Png), std::string("png"));
     QCOMPARE(extensionFor(ExportFormat::Tiff), std::string("tif"));
     QCOMPARE(toString(ExportFormat::Tiff), std::string("TIFF"));
+    QCOMPARE(extensionFor(ExportFormat::Dng), std::string("dng"));
+    QVERIFY(takesLinearImage(ExportFormat::Dng) && !takesLinearImage(ExportFormat::Tiff));
+}
+
+void tst_ImageWriter::staleTempFilesOfDeadWritersAreRemoved()
+{
+    // A pid that surely no longer runs: a child that has exited and been reaped.
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(0);
+    QVERIFY(child > 0);
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+
+    QTemporaryDir dir;
+    const QString dead = dir.filePath(QStringLiteral(".out.jpg.nocturne-tmp-%1-0123abcd").arg(child));
+    const QString live = dir.filePath(QStringLiteral(".out.jpg.nocturne-tmp-%1-4567cdef").arg(::getpid()));
+    const QString other = dir.filePath(QStringLiteral(".other.jpg.nocturne-tmp-%1-89abcdef").arg(child));
+    for (const QString& p : {dead, live, other}) {
+        QFile f(p);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("half an image");
+    }
+    QVERIFY(ImageWriter::write(makeTestImage(), u8(dir.filePath("out.jpg")), optionsFor(ExportFormat::Jpeg, 8), {}).ok());
+    QVERIFY2(!QFile::exists(dead), "a dead writer's temporary file was kept");
+    QVERIFY2(QFile::exists(live), "a running writer's temporary file was removed");
+    QVERIFY2(QFile::exists(other), "another name's temporary file was touched");
+    QVERIFY(QFile::exists(dir.filePath("out.jpg")));
 }
 
 QTEST_GUILESS_MAIN(tst_ImageWriter)

@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include <fstream>
+
 #include "tests/support/CoreTestPrinters.h"
 
 #include <cmath>
@@ -73,6 +75,7 @@ private slots:
     void pixelLimitIsCheckedFromTheHeader_data();
     void pixelLimitIsCheckedFromTheHeader();
     void truncatedJpegIsCorrupt();
+    void absurdHeaderDimensionsDoNotOverflow();
 
 private:
     std::string path(const std::string& name) const
@@ -319,6 +322,31 @@ void tst_RasterDecoder::pixelLimitIsCheckedFromTheHeader()
     QVERIFY2(text.find(name.toStdString()) != std::string::npos, text.c_str());
     options.maxPixels = 20'000;
     QVERIFY(decode(file, format.toStdString(), options).ok());
+}
+
+// Found by nocturne-fuzz-raw: a TIFF header claiming 4,261,412,864 x 2,746,155,008 pixels made the
+// pixel-limit check multiply past the range of long long (undefined behaviour).
+void tst_RasterDecoder::absurdHeaderDimensionsDoNotOverflow()
+{
+    QByteArray tiff("II*\0\x08\0\0\0", 8);
+    auto u16 = [&tiff](int v) { tiff.append(char(v & 0xFF)).append(char((v >> 8) & 0xFF)); };
+    auto u32 = [&](uint32_t v) { u16(int(v & 0xFFFF)); u16(int(v >> 16)); };
+    u16(2);                                   // two IFD entries
+    u16(256); u16(4); u32(1); u32(0xFE000000u);   // ImageWidth, LONG
+    u16(257); u16(4); u32(1); u32(0xA3AF0000u);   // ImageLength, LONG
+    u32(0);                                   // no next IFD
+    const std::string file = path("absurd.tif");
+    {
+        std::ofstream out(file, std::ios::binary);
+        out.write(tiff.constData(), tiff.size());
+    }
+    core::DecodeOptions options;
+    const auto decoded = decode(file, "TIFF", options);
+    QVERIFY(!decoded.ok());
+    QCOMPARE(decoded.error().code, ErrorCode::TooLarge);
+    const std::string text = decoded.error().describe();
+    QVERIFY2(text.find("4261412864 x 2746155008") != std::string::npos, text.c_str());
+    QVERIFY2(text.find("200000000") != std::string::npos, text.c_str());   // the limit, to raise
 }
 
 void tst_RasterDecoder::truncatedJpegIsCorrupt()
