@@ -18,6 +18,7 @@
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/inference/ModelRegistry.h"
 #include "core/inference/TorchEnhancer.h"
+#include "ui/services/PreviewSource.h"
 #include "ui/services/ThumbnailCache.h"
 #include "ui/widgets/MainWindow.h"
 
@@ -69,7 +70,12 @@ int main(int argc, char** argv)
     const QCommandLineOption experimental(QStringLiteral("experimental"),
                                           QStringLiteral("Also offer networks that do not beat the classical methods on "
                                                          "real photos (marked experimental)."));
+    const QCommandLineOption maxPixels(QStringLiteral("max-pixels"),
+                                       QStringLiteral("Refuse photos larger than N pixels (default: the "
+                                                      "limits/maxPixels setting, else 200000000; 0 = no limit)."),
+                                       QStringLiteral("N"));
     parser.addOption(experimental);
+    parser.addOption(maxPixels);
     parser.addOption(screenshot);
     parser.addOption(latency);
     parser.addOption(noSample);
@@ -81,6 +87,18 @@ int main(int argc, char** argv)
     auto registry = std::make_shared<nocturne::core::EnhancerRegistry>(
         nocturne::core::EnhancerRegistry::withClassicalMethods());
     const QSettings settings;
+    // Decompression bombs and absurd headers are refused before allocating; photographers with
+    // giant panoramas raise the limit here.
+    bool limitOk = true;
+    const long long limit = parser.isSet(maxPixels)
+                                ? parser.value(maxPixels).toLongLong(&limitOk)
+                                : settings.value(QStringLiteral("limits/maxPixels"),
+                                                 nocturne::ui::PreviewSource::decodeLimit()).toLongLong(&limitOk);
+    if (!limitOk || limit < 0) {
+        std::fprintf(stderr, "nocturne: --max-pixels expects a pixel count (0 = no limit)\n");
+        return 2;
+    }
+    nocturne::ui::PreviewSource::setDecodeLimit(limit);
     nocturne::core::EngineOptions engine;
     engine.threads = settings.value(QStringLiteral("engine/threads"), 0).toInt();
     engine.device = nocturne::core::parseComputeDevice(

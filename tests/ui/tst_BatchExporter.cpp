@@ -38,6 +38,7 @@ private slots:
     void unusableOutputFolderIsReported();
     void dialogRunsABatchAndListsFailures();
     void dialogExportsLinearDngsForRawsOnly();
+    void dialogReportsEveryKindOfBadInput();
 
 private:
     BatchSettings baseSettings(const QString& outDir) const;
@@ -253,6 +254,43 @@ void tst_BatchExporter::dialogExportsLinearDngsForRawsOnly()
     QVERIFY2(dng.ok(), dng ? "" : dng.error().describe().c_str());
     QCOMPARE(dng->rgb.width(), 160);
     QCOMPARE(QDir(m_dir.filePath("out-dng")).entryList(QDir::Files).size(), 1);
+}
+
+void tst_BatchExporter::dialogReportsEveryKindOfBadInput()
+{
+    // The CLI fault tests' bad inputs, through the editor's batch dialog.
+    const QString in = m_dir.filePath("in-bad");
+    QVERIFY(QDir().mkpath(in));
+    QVERIFY(uitest::writeDarkPng(in + "/good.png", 64, 48));
+    QFile good(in + "/good.png");
+    QVERIFY(good.open(QIODevice::ReadOnly));
+    const QByteArray png = good.readAll();
+    good.close();
+    QByteArray random(8192, '\0');
+    for (int i = 0; i < random.size(); ++i)
+        random[i] = static_cast<char>((i * 2654435761u) >> 11);
+    const QMap<QString, QByteArray> bad{{"truncated.png", png.left(png.size() / 2)},
+                                        {"empty.jpg", QByteArray()},
+                                        {"notes.jpg", QByteArray("just some text, not a photo\n")},
+                                        {"random.nef", random}};
+    for (auto it = bad.constBegin(); it != bad.constEnd(); ++it) {
+        QFile f(in + "/" + it.key());
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(it.value());
+    }
+
+    ui::BatchExportDialog dialog(m_registry);
+    dialog.setInputs({in});
+    dialog.setOutputDir(m_dir.filePath("out-bad"));
+    QSignalSpy finished(&dialog, &ui::BatchExportDialog::exportFinished);
+    QVERIFY(dialog.startExport());
+    QVERIFY(finished.wait(30000));
+    QStringList failed;
+    for (const QString& line : dialog.failureLines())
+        failed << line.section(QStringLiteral(" \u2014 "), 0, 0);
+    failed.sort();
+    QCOMPARE(failed, QStringList(bad.keys()));
+    QCOMPARE(QDir(m_dir.filePath("out-bad")).entryList(QDir::Files), QStringList{"good_nocturne.jpg"});
 }
 
 QTEST_MAIN(tst_BatchExporter)

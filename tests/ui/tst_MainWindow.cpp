@@ -5,6 +5,7 @@
 #include <QDoubleSpinBox>
 #include <QMimeData>
 #include <QAction>
+#include <QScopeGuard>
 #include <QSettings>
 
 #include "core/pipeline/MethodDefaults.h"
@@ -16,6 +17,7 @@
 #include <QtTest>
 
 #include "tests/ui/UiTestSupport.h"
+#include "ui/services/PreviewSource.h"
 #include "ui/services/RenderScheduler.h"
 #include "ui/widgets/ImageView.h"
 #include "ui/widgets/MainWindow.h"
@@ -45,6 +47,7 @@ private slots:
     void openSampleOpensTheRawAndItsJpeg();
     void photographersKeysStepAndZoom();
     void filmStripShowsThumbnailsWithoutStallingTheUi();
+    void photosAboveThePixelLimitAreRefusedWithTheLimit();
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
     void zoomingInShowsFullResolution();
 
@@ -402,6 +405,23 @@ void tst_MainWindow::brokenFileShowsAReadableError()
     QVERIFY(window->banner()->isError());
     QVERIFY2(window->banner()->text().contains("broken.png"), qPrintable(window->banner()->text()));
     QVERIFY(!window->hasPreview());
+}
+
+void tst_MainWindow::photosAboveThePixelLimitAreRefusedWithTheLimit()
+{
+    const long long before = ui::PreviewSource::decodeLimit();
+    auto restore = qScopeGuard([before] { ui::PreviewSource::setDecodeLimit(before); });
+    ui::PreviewSource::setDecodeLimit(1000);   // a.png is 64 x 48 = 3072 pixels
+    auto window = makeWindow();
+    QSignalSpy failed(window.get(), &ui::MainWindow::loadFailed);
+    window->openPaths({m_pngA});
+    QVERIFY(failed.wait(5000));
+    const QString text = window->banner()->text();
+    QVERIFY2(text.contains("a.png") && text.contains("1000") && text.contains("limit"), qPrintable(text));
+
+    // Raised (the "limits/maxPixels" setting or --max-pixels at start-up), it opens.
+    ui::PreviewSource::setDecodeLimit(5000);
+    QVERIFY(openAndWait(*window, {m_pngB}));   // b.png: 80 x 60 = 4800
 }
 
 void tst_MainWindow::hoverShowsThePixelValueAndWheelZoomsAroundTheCursor()

@@ -1,5 +1,8 @@
 #include "ui/services/PreviewSource.h"
 
+#include <algorithm>
+#include <atomic>
+
 #include <cmath>
 #include <new>
 
@@ -23,6 +26,20 @@ bool isRasterExtension(const QString& path)
 
 }  // namespace
 
+namespace {
+std::atomic<long long> g_decodeLimit{core::DecodeOptions{}.maxPixels};
+}  // namespace
+
+void PreviewSource::setDecodeLimit(long long pixels)
+{
+    g_decodeLimit = std::max(0LL, pixels);
+}
+
+long long PreviewSource::decodeLimit()
+{
+    return g_decodeLimit;
+}
+
 core::Result<PreviewSource> PreviewSource::loadFull(const QString& path)
 {
     return load(path, 0);
@@ -34,6 +51,7 @@ core::Result<PreviewSource> PreviewSource::load(const QString& path, long long m
     // maxPixels 0 means the full image: then nothing is gained from a half-size decode.
     options.halfSize = maxPixels > 0 && !isRasterExtension(path);
     options.wantMosaic = true;
+    options.maxPixels = decodeLimit();
     auto decoded = core::ImageLoader::load(path.toStdString(), options);
     if (!decoded)
         return decoded.error();

@@ -31,6 +31,11 @@ struct PreviewSource {
     // Decodes `path` at full resolution (no half-size RAW, no downscale, mosaic unbinned): what
     // the view shows when zoomed in beyond what the preview proxy can show.
     static core::Result<PreviewSource> loadFull(const QString& path);
+    // The largest photo (in pixels) the editor decodes; larger ones are refused before
+    // allocating, with the limit in the message. Process-wide: set once at start-up from the
+    // "limits/maxPixels" setting or --max-pixels (default: core::DecodeOptions's 200 MP).
+    static void setDecodeLimit(long long pixels);
+    static long long decodeLimit();
     // Wraps an already decoded image (tests, the compare view); downscales it when larger.
     static PreviewSource fromDecoded(core::DecodedImage image, const std::string& key,
                                      long long maxPixels = kPreviewPixels);

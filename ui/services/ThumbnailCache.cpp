@@ -15,6 +15,7 @@
 #include "core/io/ImageLoader.h"
 #include "core/pipeline/Pipeline.h"
 #include "ui/convert/ImageConversion.h"
+#include "ui/services/PreviewSource.h"
 
 namespace nocturne::ui {
 
@@ -42,7 +43,9 @@ Outcome render(const QString& path, const QString& diskFile)
         if (!cached.isNull())
             return {cached.convertToFormat(QImage::Format_RGB888), {}};   // as freshly made ones
     }
-    auto small = core::ImageLoader::loadThumbnail(path.toStdString(), ThumbnailCache::kEdge);
+    core::DecodeOptions options;
+    options.maxPixels = PreviewSource::decodeLimit();
+    auto small = core::ImageLoader::loadThumbnail(path.toStdString(), ThumbnailCache::kEdge, options);
     if (!small)
         return {{}, QString::fromStdString(small.error().describe())};
     const double gain = core::Amplifier(core::defaultAmplifierSettings()).estimate(*small).gain;
