@@ -203,7 +203,7 @@ BatchRunner::ItemResult BatchRunner::processOne(const BatchItem& item, const cor
             return result;
         }
         const double decodeSeconds = seconds();
-        if (core::takesLinearImage(m_options.exportOptions.format)
+        if (m_options.exportOptions.format == core::ExportFormat::Dng
             && loaded->meta.sensor == core::SensorKind::NotRaw) {
             // Said before processing, so a mixed folder does not spend a network run on a JPEG.
             result.error = core::Error{core::ErrorCode::UnsupportedFormat,
@@ -235,7 +235,7 @@ BatchRunner::ItemResult BatchRunner::processOne(const BatchItem& item, const cor
             return result;
         }
 
-        const auto& image = core::takesLinearImage(m_options.exportOptions.format) ? processed->linear
+        const auto& image = core::takesLinearImage(m_options.exportOptions) ? processed->linear
                                                                                   : processed->display;
         auto written = core::ImageWriter::write(image, item.output,
                                                 m_options.exportOptions, loaded->meta);

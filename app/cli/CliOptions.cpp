@@ -52,7 +52,7 @@ core::Error badValue(const std::string& option, const std::string& value, const 
 bool takesValue(std::string_view name)
 {
     static constexpr std::string_view kValued[] = {
-        "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format",
+        "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format", "--color-space",
         "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels",
         "--device", "--threads", "--tile", "--model-dir", "--noise-reduction", "--exposure"};
     for (auto v : kValued)
@@ -134,6 +134,11 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
             o.exportOptions.format = core::ExportFormat::Dng;
         else
             return badValue(name, value, "jpeg, png, tiff or dng");
+    } else if (name == "--color-space") {
+        const auto space = core::parseOutputSpace(value);
+        if (!space)
+            return badValue(name, value, "srgb, linear-rec2020 or linear-prophoto");
+        o.exportOptions.space = *space;
     } else if (name == "--quality") {
         const auto v = toInteger(value);
         if (!v || *v < 1 || *v > 100)
@@ -267,6 +272,11 @@ core::Result<CliOptions> parseArguments(const std::vector<std::string>& args)
         return makeError(ErrorCode::InvalidArgument,
                          "JPEG has 8 bits per channel; use --format png or tiff for 16 bits",
                          "--bits");
+    if (options.exportOptions.space != core::OutputSpace::Srgb
+        && (options.exportOptions.format != core::ExportFormat::Tiff || options.exportOptions.bitsPerChannel != 16))
+        return makeError(ErrorCode::InvalidArgument,
+                         "linear colour spaces are for 16-bit TIFF: add --format tiff --bits 16",
+                         "--color-space");
     if (options.inputs.empty())
         return makeError(ErrorCode::InvalidArgument,
                          "no input files or folders given (run 'nocturne-cli --help')");
@@ -319,6 +329,8 @@ Output:
                            linear sRGB) to keep editing in a raw editor; RAW inputs only
       --quality N          JPEG quality 1-100 (default 92)
       --bits 8|16          bits per channel for png/tiff (default 8)
+      --color-space CS     srgb (default; embedded ICC profile), or for 16-bit TIFF
+                           linear-rec2020 or linear-prophoto (linear, with its ICC profile)
       --suffix STR         appended to the file stem (default "_nocturne")
       --overwrite POLICY   when the output exists: skip, rename (default: "-1", "-2", ...)
                            or overwrite; inputs are never overwritten

@@ -129,7 +129,11 @@ std::string randomSuffix()
 
 Result<std::vector<uchar>> encode(const ImageBuffer& display, const ExportOptions& options)
 {
-    cv::Mat rgb = display.mat().clone();
+    // A linear wide-gamut TIFF: the linear image converted to that space's primaries.
+    cv::Mat rgb = options.space == OutputSpace::Srgb ? display.mat().clone()
+                                                     : ColorProfile::fromLinearSrgb(display.mat(), options.space);
+    if (rgb.empty())
+        return makeError(ErrorCode::Internal, "LittleCMS could not convert to " + toString(options.space));
     // NaN would become an arbitrary integer in convertTo; clamp makes out-of-range explicit.
     cv::patchNaNs(rgb, 0.0);
     cv::min(rgb, 1.0, rgb);
@@ -188,9 +192,18 @@ Result<void> validate(const ImageBuffer& display, const ExportOptions& options,
                              "a DNG is written from the linear image, not the display one (internal error)");
         return Result<void>::success();
     }
-    if (display.encoding() != ColorEncoding::Display)
+    if (options.space != OutputSpace::Srgb) {
+        if (options.format != ExportFormat::Tiff || options.bitsPerChannel != 16)
+            return makeError(ErrorCode::InvalidArgument,
+                             "the " + toString(options.space) + " colour space is for 16-bit TIFF only "
+                             "(8 bits cannot hold linear values without banding); choose TIFF, 16 bits");
+        if (display.encoding() != ColorEncoding::Linear)
+            return makeError(ErrorCode::InvalidArgument,
+                             "a linear TIFF is written from the linear image, not the display one (internal error)");
+    } else if (display.encoding() != ColorEncoding::Display) {
         return makeError(ErrorCode::InvalidArgument,
                          "the image is still linear; apply the gamma stage before exporting");
+    }
     if (options.bitsPerChannel != 8 && options.bitsPerChannel != 16)
         return makeError(ErrorCode::InvalidArgument,
                          "bits per channel must be 8 or 16, not "
@@ -381,22 +394,22 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
     }
 
     // Every raster export says which colour space its numbers are in: the metadata copy does it
-    // in its own write, otherwise tagSrgb. A DNG says it with its colour matrix.
+    // in its own write, otherwise tagColor. A DNG says it with its colour matrix.
+    const MetadataStore::ColorTag color = dng ? MetadataStore::ColorTag::none()
+                                              : MetadataStore::ColorTag::forSpace(options.space);
     if (options.copyMetadata) {
         auto transferred = MetadataStore::transfer(sourceMeta.sourcePath, sourceMeta,
                                                    utf8FromPath(temp->path()), display.width(),
-                                                   display.height(),
-                                                   dng ? MetadataStore::ColorTag::None
-                                                       : MetadataStore::ColorTag::Srgb);
+                                                   display.height(), color);
         if (!transferred)
             return makeError(transferred.error().code,
                              "could not add metadata (" + transferred.error().describe()
                                  + "); export again with metadata copying turned off",
                              destination);
-    } else if (auto tagged = dng ? Result<void>::success() : MetadataStore::tagSrgb(utf8FromPath(temp->path()));
+    } else if (auto tagged = dng ? Result<void>::success() : MetadataStore::tagColor(utf8FromPath(temp->path()), color);
                !tagged) {
         return makeError(tagged.error().code,
-                         "could not embed the sRGB colour profile (" + tagged.error().describe() + ")", destination);
+                         "could not embed the colour profile (" + tagged.error().describe() + ")", destination);
     }
     if (auto synced = syncFile(temp->path(), destination); !synced)
         return synced;

@@ -4,6 +4,7 @@
 
 #include "core/image/ImageBuffer.h"
 #include "core/image/ImageMeta.h"
+#include "core/io/ColorProfile.h"
 #include "core/pipeline/Result.h"
 
 namespace nocturne::core {
@@ -13,15 +14,22 @@ enum class ExportFormat { Jpeg, Png, Tiff, Dng };
 
 std::string toString(ExportFormat format);
 std::string extensionFor(ExportFormat format);          // "jpg", "png", "tif", "dng"
-// DNG holds the linear image (before the output gamma); the raster formats the display image.
-inline bool takesLinearImage(ExportFormat format) { return format == ExportFormat::Dng; }
 
 struct ExportOptions {
     ExportFormat format = ExportFormat::Jpeg;
     int jpegQuality = 92;          // 1..100
     int bitsPerChannel = 8;        // 8, or 16 for PNG/TIFF; DNG is always 16
     bool copyMetadata = true;      // EXIF/XMP/IPTC from the source via MetadataStore
+    // Colour space of JPEG/PNG/TIFF pixels; the linear wide-gamut ones are for 16-bit TIFF only.
+    OutputSpace space = OutputSpace::Srgb;
 };
+
+// DNG and linear-space TIFFs hold the linear image (before the output gamma); everything else
+// the display image.
+inline bool takesLinearImage(const ExportOptions& options)
+{
+    return options.format == ExportFormat::Dng || options.space != OutputSpace::Srgb;
+}
 
 // Writes an image to disk: display-encoded (ColorEncoding::Display, values in [0,1]) for
 // JPEG/PNG/TIFF, linear (ColorEncoding::Linear) for DNG, which only RAW sources may have:

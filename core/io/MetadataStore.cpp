@@ -169,20 +169,19 @@ Exiv2::Image::AutoPtr openSource(const std::string& source)
     }
 }
 
-// Embeds the sRGB ICC profile and says sRGB in EXIF: the colour space of every export.
-void markSrgb(Exiv2::Image& image, Exiv2::ExifData& exif)
+// Embeds the export's ICC profile and says in EXIF whether it is sRGB.
+void markColor(Exiv2::Image& image, Exiv2::ExifData& exif, const MetadataStore::ColorTag& color)
 {
-    const std::vector<unsigned char>& icc = ColorProfile::srgb();
-    if (icc.empty())
-        throw std::runtime_error("LittleCMS could not build the sRGB profile");
-    Exiv2::DataBuf profile(icc.data(), static_cast<long>(icc.size()));
+    if (color.icc.empty())
+        return;
+    Exiv2::DataBuf profile(color.icc.data(), static_cast<long>(color.icc.size()));
     image.setIccProfile(profile, true);
-    exif["Exif.Photo.ColorSpace"] = static_cast<uint16_t>(1);
+    exif["Exif.Photo.ColorSpace"] = static_cast<uint16_t>(color.srgb ? 1 : 0xFFFF);
 }
 
 void writeMerged(Exiv2::Image* source, const ImageMeta& sourceMeta,
                  const std::string& destination, int width, int height, bool withMakerNotes,
-                 MetadataStore::ColorTag color)
+                 const MetadataStore::ColorTag& color)
 {
     Exiv2::Image::AutoPtr target = Exiv2::ImageFactory::open(destination);
     target->readMetadata();
@@ -227,8 +226,7 @@ void writeMerged(Exiv2::Image* source, const ImageMeta& sourceMeta,
     if (xmp.findKey(Exiv2::XmpKey("Xmp.exif.PixelYDimension")) != xmp.end())
         xmp["Xmp.exif.PixelYDimension"] = std::to_string(height);
     xmp["Xmp.xmp.CreatorTool"] = MetadataStore::softwareName();
-    if (color == MetadataStore::ColorTag::Srgb)
-        markSrgb(*target, exif);
+    markColor(*target, exif, color);
 
     target->setExifData(exif);
     target->setXmpData(xmp);
@@ -257,7 +255,7 @@ std::string MetadataStore::softwareName()
 
 Result<void> MetadataStore::transfer(const std::string& source, const ImageMeta& sourceMeta,
                                      const std::string& destination, int width, int height,
-                                     ColorTag color)
+                                     const ColorTag& color)
 {
     initializeExiv2();
     try {
@@ -286,20 +284,28 @@ Result<void> MetadataStore::transfer(const std::string& source, const ImageMeta&
     }
 }
 
-Result<void> MetadataStore::tagSrgb(const std::string& path)
+MetadataStore::ColorTag MetadataStore::ColorTag::forSpace(OutputSpace space)
+{
+    ColorTag tag;
+    tag.icc = ColorProfile::profileFor(space);
+    tag.srgb = space == OutputSpace::Srgb;
+    return tag;
+}
+
+Result<void> MetadataStore::tagColor(const std::string& path, const ColorTag& color)
 {
     initializeExiv2();
     try {
         Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(path);
         image->readMetadata();
         Exiv2::ExifData exif = image->exifData();
-        markSrgb(*image, exif);
+        markColor(*image, exif, color);
         image->setExifData(exif);
         image->writeMetadata();
         return Result<void>::success();
     } catch (const Exiv2::AnyError& e) {
         return makeError(codeForExiv2(e, path) == ErrorCode::NotFound ? ErrorCode::NotFound : ErrorCode::IoError,
-                         std::string("embedding the sRGB colour profile failed: ") + e.what(), path);
+                         std::string("embedding the colour profile failed: ") + e.what(), path);
     } catch (const std::bad_alloc&) {
         return makeError(ErrorCode::OutOfMemory, "not enough memory to embed the colour profile", path);
     } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/image/ImageMeta.h"
+#include "core/io/ColorProfile.h"
 #include "core/pipeline/Result.h"
 
 namespace nocturne::core {
@@ -16,25 +17,29 @@ public:
     static constexpr const char* kSoftware = "Nocturne";   // followed by the version
     static std::string softwareName();                     // "Nocturne <version>"
 
-    // How an export declares its colours: raster exports carry the sRGB ICC profile and EXIF
-    // ColorSpace; a DNG declares them with its own colour matrix and must not get an ICC.
-    enum class ColorTag { Srgb, None };
+    // How an export declares its colours: raster exports carry their colour space's ICC profile
+    // and EXIF ColorSpace (1 = sRGB, else 0xFFFF "uncalibrated", as EXIF says for other spaces);
+    // a DNG declares them with its own colour matrix and gets neither.
+    struct ColorTag {
+        std::vector<unsigned char> icc;   // empty: none
+        bool srgb = false;
+        static ColorTag forSpace(OutputSpace space);
+        static ColorTag none() { return {}; }
+    };
 
     // Copies EXIF, XMP and IPTC from `source` (a RAW or raster file) into `destination` (a file
     // ImageWriter just wrote), then sets Orientation = 1 (pixels are already upright), the new
     // pixel dimensions, and Software. Where the source carries no EXIF that Exiv2 can read
     // (e.g. some RAW containers), the fields known from `sourceMeta` (camera, lens, exposure,
-    // ISO, date) are written instead. With ColorTag::Srgb, marks the file sRGB as tagSrgb does,
-    // in the same write.
+    // ISO, date) are written instead. Tags the colours as tagColor does, in the same write.
     static Result<void> transfer(const std::string& source, const ImageMeta& sourceMeta,
                                  const std::string& destination, int width, int height,
-                                 ColorTag color = ColorTag::Srgb);
+                                 const ColorTag& color = ColorTag::forSpace(OutputSpace::Srgb));
 
-    // Embeds the sRGB ICC profile (ColorProfile::srgb) in `path`, a JPEG, PNG or TIFF the
-    // writer just made, and sets EXIF ColorSpace = 1 (sRGB), so colour-managed viewers and
-    // editors know what the numbers mean. For exports without copied metadata (transfer does
-    // it otherwise).
-    static Result<void> tagSrgb(const std::string& path);
+    // Embeds the ICC profile in `path`, a JPEG, PNG or TIFF the writer just made, and sets EXIF
+    // ColorSpace, so colour-managed viewers and editors know what the numbers mean. For exports
+    // without copied metadata (transfer does it otherwise).
+    static Result<void> tagColor(const std::string& path, const ColorTag& color);
 
     // The ICC profile embedded in `path`, empty if it has none.
     static Result<std::vector<unsigned char>> iccProfile(const std::string& path);

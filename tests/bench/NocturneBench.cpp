@@ -195,7 +195,7 @@ void exportImage(benchmark::State& state, const ImageSize& size, core::ExportFor
     const std::string destination =
         (g_tempDir / ("export." + core::extensionFor(format))).string();
     // A DNG is written from the linear image and only for a RAW source.
-    const bool linear = core::takesLinearImage(format);
+    const bool linear = core::takesLinearImage(options);
     const core::ImageBuffer& image = linear ? fixture.amplified : fixture.display;
     const core::ImageMeta meta = linear ? fixture.decoded.meta : core::ImageMeta{};
     for (auto _ : state) {

@@ -89,7 +89,7 @@ BatchEvent exportOne(QPromise<BatchEvent>& promise, const BatchSettings& setting
         return done;
     }
     // Once processed, the file is finished even when a cancel arrives now.
-    const auto& image = core::takesLinearImage(settings.exportOptions.format) ? processed->linear : processed->display;
+    const auto& image = core::takesLinearImage(settings.exportOptions) ? processed->linear : processed->display;
     auto written = core::ImageWriter::write(image, destination.toStdString(), settings.exportOptions,
                                             decoded->meta);
     if (!written) {

@@ -13,6 +13,7 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "core/io/ColorProfile.h"
 #include "core/io/ImageWriter.h"
@@ -22,6 +23,7 @@ using namespace nocturne::core;
 namespace fs = std::filesystem;
 
 Q_DECLARE_METATYPE(nocturne::core::ExportFormat)
+Q_DECLARE_METATYPE(nocturne::core::OutputSpace)
 
 namespace {
 
@@ -114,6 +116,9 @@ private slots:
     void nonAsciiPathWorks();
     void formatNamesAndExtensions();
     void staleTempFilesOfDeadWritersAreRemoved();
+    void linearWideGamutTiffCarriesItsProfile_data();
+    void linearWideGamutTiffCarriesItsProfile();
+    void linearSpacesAreFor16BitTiffOnly();
 };
 
 void tst_ImageWriter::writesFormat_data()
@@ -391,7 +396,12 @@ void tst_ImageWriter::formatNamesAndExtensions()
     QCOMPARE(extensionFor(ExportFormat::Tiff), std::string("tif"));
     QCOMPARE(toString(ExportFormat::Tiff), std::string("TIFF"));
     QCOMPARE(extensionFor(ExportFormat::Dng), std::string("dng"));
-    QVERIFY(takesLinearImage(ExportFormat::Dng) && !takesLinearImage(ExportFormat::Tiff));
+    ExportOptions dng;
+    dng.format = ExportFormat::Dng;
+    ExportOptions wide;
+    wide.format = ExportFormat::Tiff;
+    wide.space = OutputSpace::LinearRec2020;
+    QVERIFY(takesLinearImage(dng) && takesLinearImage(wide) && !takesLinearImage(ExportOptions{}));
 }
 
 void tst_ImageWriter::staleTempFilesOfDeadWritersAreRemoved()
@@ -418,6 +428,70 @@ void tst_ImageWriter::staleTempFilesOfDeadWritersAreRemoved()
     QVERIFY2(QFile::exists(live), "a running writer's temporary file was removed");
     QVERIFY2(QFile::exists(other), "another name's temporary file was touched");
     QVERIFY(QFile::exists(dir.filePath("out.jpg")));
+}
+
+void tst_ImageWriter::linearWideGamutTiffCarriesItsProfile_data()
+{
+    QTest::addColumn<OutputSpace>("space");
+    QTest::addColumn<QString>("description");
+    QTest::addColumn<bool>("copyMetadata");
+    QTest::newRow("linear Rec.2020") << OutputSpace::LinearRec2020 << "Rec.2020" << true;
+    QTest::newRow("linear ProPhoto, no metadata copy") << OutputSpace::LinearProPhoto << "ProPhoto" << false;
+}
+
+void tst_ImageWriter::linearWideGamutTiffCarriesItsProfile()
+{
+    QFETCH(OutputSpace, space);
+    QFETCH(QString, description);
+    QFETCH(bool, copyMetadata);
+    // Linear sRGB with saturated primaries: the wider spaces hold them without clipping.
+    ImageBuffer linear = makeTestImage();
+    linear.setEncoding(ColorEncoding::Linear);
+    QTemporaryDir dir;
+    const std::string path = u8(dir.filePath("wide.tif"));
+    ExportOptions options = optionsFor(ExportFormat::Tiff, 16);
+    options.space = space;
+    options.copyMetadata = copyMetadata;
+    const auto written = ImageWriter::write(linear, path, options, {});
+    QVERIFY2(written.ok(), written ? "" : written.error().describe().c_str());
+
+    const auto icc = MetadataStore::iccProfile(path);
+    QVERIFY(icc.ok() && !icc->empty());
+    QVERIFY2(QString::fromStdString(ColorProfile::describe(*icc)).contains(description),
+             ColorProfile::describe(*icc).c_str());
+    const auto tags = MetadataStore::readAll(path);
+    QVERIFY(tags.ok());
+    const QString colorSpace = QString::fromStdString(tags->at("Exif.Photo.ColorSpace"));
+    QVERIFY2(colorSpace == QLatin1String("65535") || colorSpace == QLatin1String("Uncalibrated"), qPrintable(colorSpace));
+
+    // Read back through the embedded profile, the file is the linear sRGB image it was given.
+    cv::Mat bgr16 = cv::imread(path, cv::IMREAD_UNCHANGED);
+    QCOMPARE(bgr16.depth(), CV_16U);
+    cv::Mat rgb;
+    cv::cvtColor(bgr16, rgb, cv::COLOR_BGR2RGB);
+    rgb.convertTo(rgb, CV_32FC3, 1.0 / 65535.0);
+    const cv::Mat back = ColorProfile::toLinearSrgb(rgb, *icc);
+    QVERIFY(!back.empty());
+    double worst = 0.0;
+    const cv::Mat diff = cv::abs(back - linear.mat());
+    cv::minMaxLoc(diff.reshape(1), nullptr, &worst);
+    QVERIFY2(worst < 2e-3, qPrintable(QStringLiteral("largest error %1").arg(worst)));
+    // And it is not simply sRGB numbers: the red patch is less than fully red in a wider gamut.
+    QVERIFY(rgb.at<cv::Vec3f>(kRedPatch.y + 4, kRedPatch.x + 4)[0] < 0.9f);
+}
+
+void tst_ImageWriter::linearSpacesAreFor16BitTiffOnly()
+{
+    ImageBuffer linear = makeTestImage();
+    linear.setEncoding(ColorEncoding::Linear);
+    QTemporaryDir dir;
+    ExportOptions options = optionsFor(ExportFormat::Png, 16);
+    options.space = OutputSpace::LinearRec2020;
+    const auto written = ImageWriter::write(linear, u8(dir.filePath("wide.png")), options, {});
+    QVERIFY(!written.ok());
+    QCOMPARE(written.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(written.error().message.find("16-bit TIFF") != std::string::npos, written.error().message.c_str());
+    QVERIFY(folderEntries(dir.path()).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_ImageWriter)
