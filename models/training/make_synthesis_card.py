@@ -51,13 +51,13 @@ def stats(rows: list[tuple[float, float, float]]) -> dict:
             enumerate(("gain", "luma noise", "chroma noise"))}
 
 
-def synthetic_rows(count: int, crop: int, seed: int) -> list[tuple[float, float, float]]:
+def synthetic_rows(count: int, crop: int, seed: int, **pair_kwargs) -> list[tuple[float, float, float]]:
     ds = SyntheticPairs(split="train", mode="jpeg", crop=crop, length=count, seed=seed)
     out = []
     for i in range(count):
         gen = torch.Generator().manual_seed(item_seed(seed, 0, i))
         photo = int(torch.randint(len(ds.store), (1,), generator=gen))
-        p = pairs.jpeg_pair(random_crop(ds.store.image(photo), crop, gen)[None], gen)
+        p = pairs.jpeg_pair(random_crop(ds.store.image(photo), crop, gen)[None], gen, **pair_kwargs)
         gain = float(ee.eq5_gain(ee.srgb_to_linear(p["dark"])))
         out.append((gain, luma_noise(p["input"]), chroma_noise(p["input"])))
     return out
@@ -99,13 +99,16 @@ def main() -> int:
     p.add_argument("--real", help="a pairs folder (*/low/*) to measure beside the synthesis")
     p.add_argument("--stats-count", type=int, default=64)
     p.add_argument("--stats-only", action="store_true")
+    p.add_argument("--ratio-range", type=float, nargs=2, metavar=("LO", "HI"),
+                   help="the synthesis' exposure-ratio range for the statistics (default: the mode's)")
     args = p.parse_args()
     torch.set_num_threads(1)
     if args.out and not args.stats_only:
         figure(args.out, args.count, args.crop, args.seed)
         print(f"wrote {args.out}")
     if args.real or args.stats_only:
-        sets = {"synthetic (pair mode jpeg)": synthetic_rows(args.stats_count, 256, args.seed)}
+        kwargs = {"ratio_range": tuple(args.ratio_range)} if args.ratio_range else {}
+        sets = {"synthetic (pair mode jpeg)": synthetic_rows(args.stats_count, 256, args.seed, **kwargs)}
         if args.real:
             sets["real dark files"] = real_rows(args.real, 256)
         print("| set | Eq. 5 gain p10 / p50 / p90 | luma noise | chroma noise |")
