@@ -23,34 +23,13 @@
 #include "core/io/ImageLoader.h"
 #include "core/io/ImageWriter.h"
 #include "core/pipeline/Pipeline.h"
+#include "tests/cli/CliTestSupport.h"
 #include "tests/support/DngWriter.h"
 
 using namespace nocturne;
+using namespace nocturne::clitest;
 
 namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-CliRun runCli(const QStringList& args, int timeoutMs = 300000)
-{
-    QProcess process;
-    process.start(QStringLiteral(NOCTURNE_CLI_PATH), args);
-    CliRun run;
-    if (!process.waitForStarted() || !process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = QStringLiteral("nocturne-cli did not finish: ") + process.errorString();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
 
 // A dark synthetic RAW like a night shot: `exposure` of full well for scene value 1.
 void makeDng(const QString& path, int width, int height, double exposure, unsigned seed)
@@ -83,26 +62,10 @@ void writeBytes(const QString& path, const QByteArray& bytes)
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
-QByteArray readBytes(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QByteArray sha256(const QString& path)
-{
-    return QCryptographicHash::hash(readBytes(path), QCryptographicHash::Sha256);
-}
-
 bool isJpeg(const QString& path)
 {
     const QByteArray bytes = readBytes(path);
     return bytes.size() > 4 && bytes.startsWith("\xFF\xD8\xFF") && bytes.endsWith("\xFF\xD9");
-}
-
-QStringList entries(const QString& dir)
-{
-    return QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
 }
 
 double meanBrightness(const QString& path)

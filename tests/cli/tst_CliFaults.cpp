@@ -19,44 +19,14 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/io/ImageLoader.h"
+#include "tests/cli/CliTestSupport.h"
 #include "tests/support/DngWriter.h"
 #include "tests/support/ImageFixtures.h"
 
 using namespace nocturne;
+using namespace nocturne::clitest;
 
 namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    QString err;
-};
-
-CliRun runCli(const QStringList& args, int timeoutMs = 600000)
-{
-    QProcess process;
-    process.start(QStringLiteral(NOCTURNE_CLI_PATH), args);
-    CliRun run;
-    if (!process.waitForStarted() || !process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = QStringLiteral("nocturne-cli did not finish");
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
-
-QByteArray sha256(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256) : QByteArray();
-}
-
-QStringList entries(const QString& dir)
-{
-    return QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
-}
 
 bool makeDng(const QString& path, int width, int height, unsigned seed)
 {
@@ -209,23 +179,17 @@ void tst_CliFaults::corruptModelIsRefusedAndOtherMethodsWork()
     QVERIFY(pt.seek(0) && pt.write(bytes) == bytes.size());
     pt.close();
 
-    QProcess list;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("NOCTURNE_MODEL_PATH", models);
-    list.setProcessEnvironment(env);
-    list.start(QStringLiteral(NOCTURNE_CLI_PATH), {"--list-methods", "-v", "--experimental"});
-    QVERIFY(list.waitForFinished(120000));
-    const QString text = QString::fromUtf8(list.readAllStandardOutput() + list.readAllStandardError());
-    QCOMPARE(list.exitCode(), 0);
+    const CliRun list = runCli({"--list-methods", "-v", "--experimental"}, 120000, env);
+    const QString text = list.out + list.err;
+    QCOMPARE(list.exitCode, 0);
     QVERIFY2(text.contains("checksum mismatch") && text.contains("lamba-mitra.pt"), qPrintable(text));
     QVERIFY2(text.contains(QRegularExpression(QStringLiteral("\\bhe\\b"))), qPrintable(text));
 
     QVERIFY(makePng(tmp.filePath("a.png"), 64, 48));
-    QProcess run;
-    run.setProcessEnvironment(env);
-    run.start(QStringLiteral(NOCTURNE_CLI_PATH), {tmp.filePath("a.png"), "-o", tmp.filePath("out"), "--method", "he"});
-    QVERIFY(run.waitForFinished(120000));
-    QCOMPARE(run.exitCode(), 0);
+    const CliRun run = runCli({tmp.filePath("a.png"), "-o", tmp.filePath("out"), "--method", "he"}, 120000, env);
+    QCOMPARE(run.exitCode, 0);
     QVERIFY(QFile::exists(tmp.filePath("out/a_nocturne.jpg")));
 }
 
