@@ -22,6 +22,8 @@ struct AmplifierSettings {
     int bins = 128;                 // n in Eq. 6-7
     double minGain = 1.0;           // never darken
     double maxGain = 300.0;         // SID's largest exposure ratio; the official code clips here too
+
+    bool operator==(const AmplifierSettings&) const = default;
 };
 
 struct GainEstimate {

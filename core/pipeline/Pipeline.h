@@ -37,6 +37,9 @@ struct ProcessParams {
     // linear RGB (none, HE, DHE, Retinex); networks denoise by themselves and ignore it.
     float noiseReduction = NoiseReduction::kDefaultStrength;
     float gamma = Gamma::kReference;
+
+    // Every field: a render made with other parameters is stale, whichever field differs.
+    bool operator==(const ProcessParams&) const = default;
 };
 
 struct ProcessResult {

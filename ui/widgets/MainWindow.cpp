@@ -375,9 +375,7 @@ void MainWindow::onDetailFinished(const RenderOutput& output)
 {
     statusBar()->clearMessage();
     const core::ProcessParams wanted = m_params.toProcessParams();
-    const bool current = output.params.method == wanted.method && output.params.gamma == wanted.gamma
-        && output.params.amplifier.m == wanted.amplifier.m && output.params.exposureRatio == wanted.exposureRatio;
-    if (!output.ok() || !current || m_scheduler->isBusy())
+    if (!output.ok() || output.params != wanted || m_scheduler->isBusy())
         return;   // stale, or a newer preview is on its way: it will ask again when idle
     m_view->setImages(output.display, output.before, m_source.fullSize);
     m_view->setOverlay(output.overlay);

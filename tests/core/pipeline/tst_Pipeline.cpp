@@ -88,6 +88,8 @@ private slots:
     void noiseReductionIsAStageOfItsOwn();
     void engineExposureNetworkRefinesWhatAmplifyOnlyShows();
     void defaultsAreTheCalibratedOnes();
+    void paramsDifferWhenAnyFieldDiffers_data();
+    void paramsDifferWhenAnyFieldDiffers();
 };
 
 void tst_Pipeline::amplifiesEnhancesAndEncodes()
@@ -370,6 +372,38 @@ void tst_Pipeline::defaultsAreTheCalibratedOnes()
     QCOMPARE(p.noiseReduction, NoiseReduction::kDefaultStrength);
     // The paper's own default is kept where the amplifier is used on its own.
     QCOMPARE(AmplifierSettings().m, 0.5);
+}
+
+// The editor drops a full-resolution render whose parameters are not the current ones; it used
+// to compare four fields by hand and showed a stale render after a noise-reduction change.
+void tst_Pipeline::paramsDifferWhenAnyFieldDiffers_data()
+{
+    QTest::addColumn<int>("field");
+    const char* names[] = {"method", "m", "amplifier mode", "bins", "min gain", "max gain",
+                           "exposure ratio", "exposure mode", "noise reduction", "gamma"};
+    for (int i = 0; i < 10; ++i)
+        QTest::newRow(names[i]) << i;
+}
+
+void tst_Pipeline::paramsDifferWhenAnyFieldDiffers()
+{
+    QFETCH(int, field);
+    const ProcessParams base;
+    ProcessParams other = base;
+    QVERIFY(other == base);
+    switch (field) {
+    case 0: other.method = "he"; break;
+    case 1: other.amplifier.m = 0.3; break;
+    case 2: other.amplifier.mode = other.amplifier.mode == AmplifierMode::Weighted ? AmplifierMode::Mean : AmplifierMode::Weighted; break;
+    case 3: other.amplifier.bins = 64; break;
+    case 4: other.amplifier.minGain = 0.5; break;
+    case 5: other.amplifier.maxGain = 100.0; break;
+    case 6: other.exposureRatio = 8.0; break;
+    case 7: other.exposure = ExposureMode::Input; break;
+    case 8: other.noiseReduction = 2.0f; break;
+    default: other.gamma = 1.8f; break;
+    }
+    QVERIFY(other != base);
 }
 
 QTEST_GUILESS_MAIN(tst_Pipeline)
