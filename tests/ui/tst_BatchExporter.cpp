@@ -3,7 +3,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "core/io/ColorProfile.h"
 #include "core/io/ImageLoader.h"
+#include "core/io/MetadataStore.h"
 #include "tests/support/DngWriter.h"
 #include "tests/ui/UiTestSupport.h"
 #include "ui/services/BatchExporter.h"
@@ -39,6 +41,7 @@ private slots:
     void dialogRunsABatchAndListsFailures();
     void dialogExportsLinearDngsForRawsOnly();
     void dialogReportsEveryKindOfBadInput();
+    void dialogOffersLinearSpacesFor16BitTiffOnly();
 
 private:
     BatchSettings baseSettings(const QString& outDir) const;
@@ -291,6 +294,31 @@ void tst_BatchExporter::dialogReportsEveryKindOfBadInput()
     failed.sort();
     QCOMPARE(failed, QStringList(bad.keys()));
     QCOMPARE(QDir(m_dir.filePath("out-bad")).entryList(QDir::Files), QStringList{"good_nocturne.jpg"});
+}
+
+void tst_BatchExporter::dialogOffersLinearSpacesFor16BitTiffOnly()
+{
+    ui::BatchExportDialog dialog(m_registry);
+    dialog.setInputs({m_dir.filePath("in") + "/one.png"});
+    dialog.setOutputDir(m_dir.filePath("out-wide"));
+    dialog.setFormat(core::ExportFormat::Tiff, 16);
+    dialog.setColorSpace(core::OutputSpace::LinearRec2020);
+    QVERIFY(dialog.settings().exportOptions.space == core::OutputSpace::LinearRec2020);
+    // An 8-bit TIFF or a JPEG cannot hold linear values: the choice does not apply.
+    dialog.setFormat(core::ExportFormat::Tiff, 8);
+    QVERIFY(dialog.settings().exportOptions.space == core::OutputSpace::Srgb);
+    dialog.setFormat(core::ExportFormat::Jpeg);
+    QVERIFY(dialog.settings().exportOptions.space == core::OutputSpace::Srgb);
+
+    dialog.setFormat(core::ExportFormat::Tiff, 16);
+    QSignalSpy finished(&dialog, &ui::BatchExportDialog::exportFinished);
+    QVERIFY(dialog.startExport());
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(dialog.failureLines().isEmpty(), qPrintable(dialog.failureLines().join('\n')));
+    const auto icc = core::MetadataStore::iccProfile(m_dir.filePath("out-wide/one_nocturne.tif").toStdString());
+    QVERIFY(icc.ok());
+    QVERIFY2(QString::fromStdString(core::ColorProfile::describe(*icc)).contains("Rec.2020"),
+             core::ColorProfile::describe(*icc).c_str());
 }
 
 QTEST_MAIN(tst_BatchExporter)

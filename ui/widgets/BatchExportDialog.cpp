@@ -89,11 +89,18 @@ BatchExportDialog::BatchExportDialog(std::shared_ptr<const core::EnhancerRegistr
     m_bits = new QComboBox(settingsBox);
     m_bits->addItem(tr("8 bits"), 8);
     m_bits->addItem(tr("16 bits"), 16);
+    m_space = new QComboBox(settingsBox);
+    m_space->addItem(tr("sRGB"), static_cast<int>(core::OutputSpace::Srgb));
+    m_space->addItem(tr("Linear Rec.2020"), static_cast<int>(core::OutputSpace::LinearRec2020));
+    m_space->addItem(tr("Linear ProPhoto RGB"), static_cast<int>(core::OutputSpace::LinearProPhoto));
+    m_space->setToolTip(tr("Linear wide-gamut spaces are for 16-bit TIFF going on to another editor; "
+                           "the file carries the space's ICC profile"));
     auto* formatRow = new QHBoxLayout;
     formatRow->addWidget(m_format);
     formatRow->addWidget(new QLabel(tr("Quality"), settingsBox));
     formatRow->addWidget(m_quality);
     formatRow->addWidget(m_bits);
+    formatRow->addWidget(m_space);
     formatRow->addStretch(1);
     m_pattern = new QLineEdit(QStringLiteral("{name}_nocturne"), settingsBox);
     m_pattern->setToolTip(tr("{name}: the photo's name, {method}: the method id, {index}: its number in the batch"));
@@ -155,6 +162,7 @@ BatchExportDialog::BatchExportDialog(std::shared_ptr<const core::EnhancerRegistr
     connect(clearButton, &QPushButton::clicked, m_inputs, &QListWidget::clear);
     connect(browse, &QPushButton::clicked, this, &BatchExportDialog::browseOutput);
     connect(m_format, &QComboBox::currentIndexChanged, this, &BatchExportDialog::syncFormatControls);
+    connect(m_bits, &QComboBox::currentIndexChanged, this, &BatchExportDialog::syncFormatControls);
     connect(m_start, &QPushButton::clicked, this, &BatchExportDialog::startExport);
     connect(m_cancel, &QPushButton::clicked, this, &BatchExportDialog::cancelExport);
     connect(close, &QPushButton::clicked, this, &QDialog::close);
@@ -232,6 +240,12 @@ void BatchExportDialog::setFormat(core::ExportFormat format, int bits)
 {
     m_format->setCurrentIndex(m_format->findData(static_cast<int>(format)));
     m_bits->setCurrentIndex(m_bits->findData(bits));
+    syncFormatControls();
+}
+
+void BatchExportDialog::setColorSpace(core::OutputSpace space)
+{
+    m_space->setCurrentIndex(m_space->findData(static_cast<int>(space)));
 }
 
 void BatchExportDialog::setCollisionPolicy(CollisionPolicy policy)
@@ -255,6 +269,8 @@ BatchSettings BatchExportDialog::settings() const
     const bool fixedBits = s.exportOptions.format == core::ExportFormat::Jpeg || s.exportOptions.format == core::ExportFormat::Dng;
     s.exportOptions.bitsPerChannel = fixedBits ? 8 : m_bits->currentData().toInt();
     s.exportOptions.copyMetadata = m_metadata->isChecked();
+    if (m_space->isEnabled())
+        s.exportOptions.space = static_cast<core::OutputSpace>(m_space->currentData().toInt());
     s.collision = static_cast<CollisionPolicy>(m_collision->currentData().toInt());
     return s;
 }
@@ -325,6 +341,8 @@ void BatchExportDialog::syncFormatControls()
     const auto format = static_cast<core::ExportFormat>(m_format->currentData().toInt());
     m_quality->setEnabled(format == core::ExportFormat::Jpeg);
     m_bits->setEnabled(format == core::ExportFormat::Png || format == core::ExportFormat::Tiff);
+    // Linear values need 16 bits and a container that takes them as they are: 16-bit TIFF.
+    m_space->setEnabled(format == core::ExportFormat::Tiff && m_bits->currentData().toInt() == 16);
 }
 
 void BatchExportDialog::setRunning(bool running)

@@ -39,6 +39,8 @@ public:
     QString outputDir() const;
     void setNamePattern(const QString& pattern);
     void setFormat(core::ExportFormat format, int bits = 8);
+    // sRGB, or for 16-bit TIFF a linear wide-gamut space (core::OutputSpace).
+    void setColorSpace(core::OutputSpace space);
     void setCollisionPolicy(CollisionPolicy policy);
 
     BatchSettings settings() const;
@@ -71,6 +73,7 @@ private:
     QComboBox* m_format = nullptr;
     QSpinBox* m_quality = nullptr;
     QComboBox* m_bits = nullptr;
+    QComboBox* m_space = nullptr;
     QLineEdit* m_pattern = nullptr;
     QCheckBox* m_metadata = nullptr;
     QComboBox* m_collision = nullptr;
