@@ -7,23 +7,6 @@
 
 namespace nocturne::eval {
 
-cv::Mat attentionTarget(const cv::Mat& x, const cv::Mat& y)
-{
-    CV_Assert(x.type() == CV_32FC3 && y.type() == CV_32FC3 && x.size() == y.size());
-    cv::Mat a(x.size(), CV_32FC1);
-    for (int r = 0; r < x.rows; ++r) {
-        const auto* px = x.ptr<cv::Vec3f>(r);
-        const auto* py = y.ptr<cv::Vec3f>(r);
-        auto* pa = a.ptr<float>(r);
-        for (int c = 0; c < x.cols; ++c) {
-            const float mx = std::max({px[c][0], px[c][1], px[c][2]});
-            const float my = std::max({py[c][0], py[c][1], py[c][2]});
-            pa[c] = std::clamp((my - mx) / (my + 1e-4f), 0.0f, 1.0f);
-        }
-    }
-    return a;
-}
-
 double correlation(const cv::Mat& a, const cv::Mat& b)
 {
     cv::Mat fa, fb;

@@ -4,11 +4,8 @@
 
 namespace nocturne::eval {
 
-// Scores a brightness-attention map against the BA-GAN paper's Eq. 4 target.
-
-// A = clamp((max_c y - max_c x) / (max_c y + eps), 0, 1) per pixel; x is what the network was
-// fed and y the target, both CV_32FC3 display values of the same size. Returns CV_32FC1.
-cv::Mat attentionTarget(const cv::Mat& x, const cv::Mat& y);
+// Scores a brightness-attention map against the BA-GAN paper's Eq. 4 target
+// (core::brightnessAttention of what the network was fed and the reference).
 
 // Pearson correlation of two single-channel maps; 0 when either is constant.
 double correlation(const cv::Mat& a, const cv::Mat& b);

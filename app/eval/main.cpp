@@ -31,6 +31,7 @@
 #include "app/eval/AttentionScore.h"
 #include "app/eval/EvalRegistry.h"
 #include "app/eval/EvalSet.h"
+#include "core/enhance/BrightnessAttention.h"
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/enhance/Gamma.h"
 #include "core/image/SrgbCurve.h"
@@ -227,7 +228,7 @@ int main(int argc, char** argv)
                     // clamped, encoded with the exact sRGB curve, as NetworkInput does.
                     cv::Mat fed = image->rgb.mat() * res->gain;
                     cv::min(cv::max(fed, 0.0), 1.0, fed);
-                    at = ev::attentionTarget(core::encodeSrgb(core::ImageBuffer(fed)).mat(), *target);
+                    at = core::brightnessAttention(core::encodeSrgb(core::ImageBuffer(fed)).mat(), *target);
                     cv::Mat pred;
                     res->attention.convertTo(pred, CV_32F);
                     s.hasAttention = true;

@@ -5,9 +5,9 @@
 #include <QElapsedTimer>
 #include <opencv2/core.hpp>
 
+#include "core/enhance/BrightnessAttention.h"
 #include "core/enhance/Gamma.h"
 #include "ui/convert/ImageConversion.h"
-#include "ui/services/BrightnessMap.h"
 #include "ui/services/ColorMap.h"
 
 namespace nocturne::ui {
@@ -36,7 +36,7 @@ void renderInto(RenderOutput& out, core::Pipeline& pipeline, const PreviewSource
         out.overlay = ColorMap::colorize(result.attention);
         out.overlayIsAttention = true;
     } else {
-        out.overlay = ColorMap::colorize(brightnessGainMap(result.display, before));
+        out.overlay = ColorMap::colorize(core::brightnessAttention(before.mat(), result.display.mat()));
     }
     out.histogram = Histogram::compute(out.display);
 }
