@@ -7,7 +7,7 @@
 
 #include "app/cli/CliOptions.h"
 #include "core/enhance/EnhancerRegistry.h"
-#include "core/pipeline/RunContext.h"
+#include "core/base/RunContext.h"
 
 namespace nocturne::cli {
 

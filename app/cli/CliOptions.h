@@ -8,7 +8,7 @@
 #include "core/io/ImageWriter.h"
 #include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/Pipeline.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::cli {
 

@@ -16,7 +16,7 @@
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/inference/ModelRegistry.h"
 #include "core/pipeline/MethodDefaults.h"
-#include "core/pipeline/RunContext.h"
+#include "core/base/RunContext.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/image/SrgbCurve.h"
-#include "core/inference/Json.h"
+#include "core/base/Json.h"
 #include "core/io/ImageLoader.h"
 
 namespace nocturne::eval {

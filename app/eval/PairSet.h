@@ -5,7 +5,7 @@
 
 #include <opencv2/core/mat.hpp>
 
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::eval {
 

@@ -41,7 +41,7 @@
 #include "core/io/ImageWriter.h"
 #include "core/metrics/ReferenceMetrics.h"
 #include "core/pipeline/Pipeline.h"
-#include "core/pipeline/RunContext.h"
+#include "core/base/RunContext.h"
 
 namespace core = nocturne::core;
 namespace ev = nocturne::eval;

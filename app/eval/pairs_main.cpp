@@ -30,7 +30,7 @@
 #include "core/io/ImageLoader.h"
 #include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/Pipeline.h"
-#include "core/pipeline/RunContext.h"
+#include "core/base/RunContext.h"
 
 namespace core = nocturne::core;
 namespace ev = nocturne::eval;

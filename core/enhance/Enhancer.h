@@ -7,8 +7,8 @@
 #include "core/image/DecodedImage.h"
 #include "core/image/ImageBuffer.h"
 #include "core/image/RawMosaic.h"
-#include "core/pipeline/Result.h"
-#include "core/pipeline/RunContext.h"
+#include "core/base/Result.h"
+#include "core/base/RunContext.h"
 
 namespace nocturne::core {
 

@@ -3,8 +3,8 @@
 #include <opencv2/core/mat.hpp>
 
 #include "core/image/ImageBuffer.h"
-#include "core/pipeline/Result.h"
-#include "core/pipeline/RunContext.h"
+#include "core/base/Result.h"
+#include "core/base/RunContext.h"
 
 namespace nocturne::core {
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/inference/Json.h"
+#include "core/base/Json.h"
 
 namespace nocturne::core {
 

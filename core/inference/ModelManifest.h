@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/enhance/Enhancer.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::core {
 

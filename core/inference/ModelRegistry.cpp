@@ -6,7 +6,7 @@
 #include <set>
 #include <system_error>
 
-#include "core/inference/Sha256.h"
+#include "core/base/Sha256.h"
 #include "core/inference/TorchEnhancer.h"
 
 namespace nocturne::core {

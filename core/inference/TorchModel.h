@@ -8,7 +8,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "core/inference/EngineOptions.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::core {
 

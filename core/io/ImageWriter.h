@@ -5,7 +5,7 @@
 #include "core/image/ImageBuffer.h"
 #include "core/image/ImageMeta.h"
 #include "core/io/ColorProfile.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::core {
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "core/image/ImageBuffer.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::core {
 

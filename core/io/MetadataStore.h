@@ -6,7 +6,7 @@
 
 #include "core/image/ImageMeta.h"
 #include "core/io/ColorProfile.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::core {
 

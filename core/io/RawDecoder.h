@@ -7,7 +7,7 @@
 
 #include "core/image/DecodedImage.h"
 #include "core/io/DecodeOptions.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::core {
 

@@ -19,7 +19,7 @@
 #include "core/enhance/NoiseReduction.h"
 #include "core/io/ImageLoader.h"
 #include "core/io/ImageWriter.h"
-#include "core/pipeline/RunContext.h"
+#include "core/base/RunContext.h"
 #include "tests/support/DngWriter.h"
 
 namespace {

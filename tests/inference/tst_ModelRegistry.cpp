@@ -7,7 +7,7 @@
 
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/inference/ModelRegistry.h"
-#include "core/inference/Sha256.h"
+#include "core/base/Sha256.h"
 #include "core/inference/TorchEnhancer.h"
 
 using namespace nocturne::core;

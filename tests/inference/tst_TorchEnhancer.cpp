@@ -9,7 +9,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/enhance/Gamma.h"
-#include "core/inference/Json.h"
+#include "core/base/Json.h"
 #include "core/inference/ModelRegistry.h"
 #include "core/inference/TorchEnhancer.h"
 

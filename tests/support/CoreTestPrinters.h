@@ -4,7 +4,7 @@
 
 #include "core/image/ImageBuffer.h"
 #include "core/image/RawMosaic.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 // Readable QCOMPARE failure output for core's enums: the values print as text, not numbers.
 namespace QTest {

@@ -8,7 +8,7 @@
 #include <QThreadPool>
 
 #include "core/enhance/EnhancerRegistry.h"
-#include "core/pipeline/RunContext.h"
+#include "core/base/RunContext.h"
 #include "ui/services/BatchTypes.h"
 
 namespace nocturne::ui {

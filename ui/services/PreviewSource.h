@@ -7,7 +7,7 @@
 #include <QString>
 
 #include "core/image/DecodedImage.h"
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::ui {
 

@@ -1,4 +1,4 @@
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::core {
 

@@ -1,4 +1,4 @@
-#include "core/inference/Json.h"
+#include "core/base/Json.h"
 
 #include <cctype>
 #include <charconv>
@@ -186,11 +186,24 @@ private:
                 std::uint32_t cp = 0;
                 if (!parseHex4(cp))
                     return false;
-                if (cp >= 0xD800 && cp < 0xDC00 && m_text.substr(m_pos, 2) == "\\u") {
-                    m_pos += 2;
+                // UTF-16 surrogates come in pairs; a lone or mismatched one has no UTF-8 form.
+                if (cp >= 0xDC00 && cp < 0xE000) {
+                    m_error = "unpaired surrogate in \\u escape";
+                    return false;
+                }
+                if (cp >= 0xD800 && cp < 0xDC00) {
                     std::uint32_t low = 0;
+                    if (m_text.substr(m_pos, 2) != "\\u") {
+                        m_error = "unpaired surrogate in \\u escape";
+                        return false;
+                    }
+                    m_pos += 2;
                     if (!parseHex4(low))
                         return false;
+                    if (low < 0xDC00 || low >= 0xE000) {
+                        m_error = "unpaired surrogate in \\u escape";
+                        return false;
+                    }
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 }
                 appendUtf8(out, cp);

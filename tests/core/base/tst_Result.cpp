@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 using namespace nocturne::core;
 

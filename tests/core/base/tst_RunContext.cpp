@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/pipeline/RunContext.h"
+#include "core/base/RunContext.h"
 
 using namespace nocturne::core;
 

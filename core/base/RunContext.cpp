@@ -1,4 +1,4 @@
-#include "core/pipeline/RunContext.h"
+#include "core/base/RunContext.h"
 
 #include <algorithm>
 

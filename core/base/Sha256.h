@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/pipeline/Result.h"
+#include "core/base/Result.h"
 
 namespace nocturne::core {
 

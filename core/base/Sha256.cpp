@@ -1,4 +1,4 @@
-#include "core/inference/Sha256.h"
+#include "core/base/Sha256.h"
 
 #include <algorithm>
 #include <cstring>

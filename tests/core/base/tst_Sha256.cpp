@@ -3,7 +3,7 @@
 #include <fstream>
 #include <string>
 
-#include "core/inference/Sha256.h"
+#include "core/base/Sha256.h"
 
 using namespace nocturne::core;
 
