@@ -203,14 +203,9 @@ BatchRunner::ItemResult BatchRunner::processOne(const BatchItem& item, const cor
             return result;
         }
         const double decodeSeconds = seconds();
-        if (m_options.exportOptions.format == core::ExportFormat::Dng
-            && loaded->meta.sensor == core::SensorKind::NotRaw) {
-            // Said before processing, so a mixed folder does not spend a network run on a JPEG.
-            result.error = core::Error{core::ErrorCode::UnsupportedFormat,
-                                       "DNG export is for RAW photos and this one is a " + loaded->meta.format
-                                           + "; export it with --format jpeg, png or tiff",
-                                       item.input}
-                               .describe();
+        // Said before processing, so a mixed folder does not spend a network run on a JPEG.
+        if (auto source = core::ImageWriter::checkSource(m_options.exportOptions, loaded->meta); !source) {
+            result.error = core::Error{source.error().code, source.error().message, item.input}.describe();
             return result;
         }
         if (ctx.stopRequested()) {

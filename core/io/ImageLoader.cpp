@@ -11,7 +11,6 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "core/image/SrgbCurve.h"
 #include "core/io/RasterDecoder.h"
 #include "core/io/RawDecoder.h"
 
@@ -292,15 +291,8 @@ Result<ImageBuffer> ImageLoader::loadThumbnail(const std::string& path, int maxE
         const Container container = sniff(*bytes).container;
         if (container == Container::Raw || container == Container::Tiff || container == Container::Unknown) {
             auto preview = RawDecoder::embeddedPreview(*bytes, path);
-            if (preview) {
-                cv::Mat linear;
-                preview->convertTo(linear, CV_32FC3, 1.0 / 255.0);
-                linear.forEach<cv::Vec3f>([](cv::Vec3f& p, const int*) {
-                    for (int c = 0; c < 3; ++c)
-                        p[c] = srgbToLinear(p[c]);
-                });
-                return fitInto(linear, maxEdge);
-            }
+            if (preview)
+                return fitInto(RasterDecoder::linearize(*preview), maxEdge);
         }
         // LibRaw's half-size decode skips demosaicing: 4x faster for a RAW without a preview.
         // Raster files decode at full size, so small ones are not shrunk below maxEdge.

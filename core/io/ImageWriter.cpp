@@ -182,11 +182,8 @@ Result<void> validate(const ImageBuffer& display, const ExportOptions& options,
         return makeError(ErrorCode::InvalidArgument,
                          "the image must be a 3-channel float buffer (internal error)");
     if (options.format == ExportFormat::Dng) {
-        if (sourceMeta.sensor == SensorKind::NotRaw)
-            return makeError(ErrorCode::UnsupportedFormat,
-                             "DNG export is for RAW photos and this one is a "
-                                 + (sourceMeta.format.empty() ? std::string("raster image") : sourceMeta.format)
-                                 + "; export it as JPEG, PNG or TIFF");
+        if (auto source = ImageWriter::checkSource(options, sourceMeta); !source)
+            return source;
         if (display.encoding() != ColorEncoding::Linear)
             return makeError(ErrorCode::InvalidArgument,
                              "a DNG is written from the linear image, not the display one (internal error)");
@@ -371,15 +368,17 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
         return makeError(ErrorCode::IoError,
                          "could not find a free temporary name in the output folder", destination);
 
-    if (auto written = writeAll(temp->fd(), encoded, destination); !written)
-        return written;
-    if (::fsync(temp->fd()) != 0)
-        return errnoError(errno, "could not flush the image to disk", destination);
+    const bool dng = options.format == ExportFormat::Dng;
+    if (!dng) {
+        if (auto written = writeAll(temp->fd(), encoded, destination); !written)
+            return written;
+        if (::fsync(temp->fd()) != 0)
+            return errnoError(errno, "could not flush the image to disk", destination);
+    }
     // close() can report deferred write errors (NFS, full disks): it must be checked.
     if (::close(temp->release()) != 0)
         return errnoError(errno, "could not finish writing the image", destination);
 
-    const bool dng = options.format == ExportFormat::Dng;
     if (dng) {
         // libtiff writes by name; the empty temporary file reserved that name for us.
         LinearDngInfo info;
@@ -429,6 +428,16 @@ Result<void> writeImpl(const ImageBuffer& display, const std::string& destinatio
 }
 
 }  // namespace
+
+Result<void> ImageWriter::checkSource(const ExportOptions& options, const ImageMeta& sourceMeta)
+{
+    if (options.format == ExportFormat::Dng && sourceMeta.sensor == SensorKind::NotRaw)
+        return makeError(ErrorCode::UnsupportedFormat,
+                         "DNG export is for RAW photos and this one is a "
+                             + (sourceMeta.format.empty() ? std::string("raster image") : sourceMeta.format)
+                             + "; export it as JPEG, PNG or TIFF");
+    return Result<void>::success();
+}
 
 Result<void> ImageWriter::write(const ImageBuffer& display, const std::string& destination,
                                 const ExportOptions& options, const ImageMeta& sourceMeta)

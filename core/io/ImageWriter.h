@@ -41,6 +41,10 @@ inline bool takesLinearImage(const ExportOptions& options)
 // Thread: stateless; safe to call concurrently for different destinations.
 class ImageWriter {
 public:
+    // Whether `options` can be written for a photo like `sourceMeta` (a DNG needs a RAW source),
+    // checkable before processing; write() checks it too.
+    static Result<void> checkSource(const ExportOptions& options, const ImageMeta& sourceMeta);
+
     static Result<void> write(const ImageBuffer& display, const std::string& destination,
                               const ExportOptions& options, const ImageMeta& sourceMeta);
 };

@@ -232,8 +232,9 @@ cv::Mat toRgb(const cv::Mat& decoded)
     return rgb;
 }
 
-// Integer sRGB-encoded samples -> linear float through a lookup table of the exact EOTF.
-cv::Mat linearize(const cv::Mat& rgb)
+}  // namespace
+
+cv::Mat RasterDecoder::linearize(const cv::Mat& rgb)
 {
     cv::Mat out(rgb.rows, rgb.cols, CV_32FC3);
     if (rgb.depth() == CV_8U || rgb.depth() == CV_16U) {
@@ -273,6 +274,8 @@ cv::Mat linearize(const cv::Mat& rgb)
     });
     return out;
 }
+
+namespace {
 
 int bitsOf(int depth)
 {
@@ -343,7 +346,7 @@ Result<DecodedImage> decodeImpl(std::string_view bytes, const std::string& path,
 
     const ExifFields exif = readExif(bytes, format);
 
-    cv::Mat linear = linearize(toRgb(decoded));
+    cv::Mat linear = RasterDecoder::linearize(toRgb(decoded));
     linear = applyOrientation(linear, exif.orientation);
     if (options.halfSize && linear.cols >= 2 && linear.rows >= 2) {
         // Area averaging in linear light, so the preview has the right brightness.

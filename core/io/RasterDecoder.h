@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include <opencv2/core/mat.hpp>
+
 #include "core/image/DecodedImage.h"
 #include "core/io/DecodeOptions.h"
 #include "core/base/Result.h"
@@ -23,6 +25,10 @@ public:
 
     // Exact piecewise sRGB EOTF (IEC 61966-2-1): encoded value in [0, 1] -> linear light.
     static float srgbToLinear(float encoded);
+
+    // RGB samples as decoded (8/16-bit sRGB-encoded through a lookup table; float taken as
+    // linear) -> CV_32FC3 linear light. Also used for RAW files' embedded previews.
+    static cv::Mat linearize(const cv::Mat& rgb);
 };
 
 }  // namespace nocturne::core
