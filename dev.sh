@@ -55,7 +55,7 @@ fuzz() {
     local dir=${NOCTURNE_FUZZ_DIR:-build-fuzz}
     local seconds=${1:-60}
     local harnesses=("${@:2}")
-    [ ${#harnesses[@]} -eq 0 ] && harnesses=(raw raster metadata manifest)
+    [ ${#harnesses[@]} -eq 0 ] && harnesses=(raw raster metadata manifest params)
     if [ ! -f "$dir/build.ninja" ]; then
         cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
             -DNOCTURNE_FUZZ=ON

@@ -54,7 +54,8 @@ bool takesValue(std::string_view name)
     static constexpr std::string_view kValued[] = {
         "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format", "--color-space",
         "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels",
-        "--device", "--threads", "--tile", "--model-dir", "--noise-reduction", "--exposure"};
+        "--device", "--threads", "--tile", "--model-dir", "--noise-reduction", "--exposure",
+        "--params"};
     for (auto v : kValued)
         if (v == name)
             return true;
@@ -91,12 +92,12 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
         o.params.method = value;
     } else if (name == "--m") {
         const auto v = toDouble(value);
-        if (!v || *v <= 0.0 || *v > 1.0)
-            return badValue(name, value, "a target brightness in (0, 1], e.g. 0.5");
+        if (!v || *v <= 0.0 || *v > core::ProcessLimits::kMaxTarget)
+            return badValue(name, value, "a target brightness in (0, 1], e.g. 0.12");
         o.params.amplifier.m = *v;
     } else if (name == "--ratio") {
         const auto v = toDouble(value);
-        if (!v || *v < 1.0 || *v > 1000.0)
+        if (!v || *v < core::ProcessLimits::kMinRatio || *v > core::ProcessLimits::kMaxRatio)
             return badValue(name, value, "an exposure ratio between 1 and 1000, e.g. 100");
         o.params.exposureRatio = *v;
     } else if (name == "--amplifier") {
@@ -228,9 +229,10 @@ std::string toString(OverwritePolicy policy)
     return "rename";
 }
 
-core::Result<CliOptions> parseArguments(const std::vector<std::string>& args)
+core::Result<CliOptions> parseArguments(const std::vector<std::string>& args, const ParamsLoader& loadParams)
 {
     CliOptions options;
+    std::vector<std::pair<std::string, std::string>> named;   // (canonical name, value) in order
     bool optionsEnded = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
@@ -261,6 +263,27 @@ core::Result<CliOptions> parseArguments(const std::vector<std::string>& args)
         } else if (inlineValue) {
             return makeError(ErrorCode::InvalidArgument, "takes no value", name);
         }
+        named.emplace_back(name, value);
+    }
+
+    for (const auto& [name, value] : named) {
+        if (name != "--params")
+            continue;
+        if (!options.paramsFile.empty())
+            return makeError(ErrorCode::InvalidArgument, "given twice; pass one settings file", name);
+        if (value.empty())
+            return badValue(name, value, "a settings file saved by Nocturne (*.nocturne.json)");
+        if (!loadParams)
+            return makeError(ErrorCode::Internal, "settings files cannot be read here", name);
+        auto loaded = loadParams(value);
+        if (!loaded)
+            return loaded.error();
+        options.params = *loaded;
+        options.paramsFile = value;
+    }
+    for (const auto& [name, value] : named) {
+        if (name == "--params")
+            continue;
         if (auto applied = apply(options, name, value); !applied)
             return applied.error();
     }
@@ -311,6 +334,9 @@ Processing:
                            (manifest amplifier "engine", e.g. ba-gan); default 1,
                            0 = off; other networks denoise themselves
       --gamma FLOAT        output gamma, 1-4 (default 2.2)
+      --params FILE        start from settings saved by the editor (File > Save
+                           Settings; a .nocturne.json file); the options above
+                           override single settings of the file
       --half               fast half-size decode
       --max-pixels N       refuse larger images (default 200000000; 0 = no limit)
 

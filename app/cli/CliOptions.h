@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct CliOptions {
     std::string outputDir;                  // -o
     bool recursive = false;
     core::ProcessParams params = autoMethodParams();   // method "auto": per file, MethodDefaults
+    std::string paramsFile;                 // --params: the settings file the params start from
     core::ExportOptions exportOptions;
     core::DecodeOptions decodeOptions;
     int jobs = 0;                           // 0: one per hardware thread (1 for networks)
@@ -50,10 +52,16 @@ struct CliOptions {
     bool verbose = false;
 };
 
+// Reads a settings file for --params (core::ProcessParamsFile::read in main; tests inject one).
+using ParamsLoader = std::function<core::Result<core::ProcessParams>(const std::string& path)>;
+
 // Parses argv[1..]. Errors are usage errors (exit code 2): unknown option, missing or bad
-// value (the message names the option, the value and the accepted range), no inputs, no -o.
-// Thread: pure function.
-core::Result<CliOptions> parseArguments(const std::vector<std::string>& args);
+// value (the message names the option, the value and the accepted range), no inputs, no -o,
+// a settings file that cannot be read. --params FILE is applied first wherever it stands, so
+// the other processing options override single fields of the file.
+// Thread: pure function apart from what `loadParams` does.
+core::Result<CliOptions> parseArguments(const std::vector<std::string>& args,
+                                        const ParamsLoader& loadParams = {});
 
 // The --help text.
 std::string usageText();

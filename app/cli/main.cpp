@@ -16,6 +16,7 @@
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/inference/ModelRegistry.h"
 #include "core/pipeline/MethodDefaults.h"
+#include "core/pipeline/ProcessParamsFile.h"
 #include "core/base/RunContext.h"
 
 namespace {
@@ -112,7 +113,9 @@ int usageError(const std::string& message)
 int main(int argc, char** argv)
 {
     const std::vector<std::string> args(argv + 1, argv + argc);
-    auto parsed = cli::parseArguments(args);
+    auto parsed = cli::parseArguments(args, [](const std::string& path) {
+        return core::ProcessParamsFile::read(path);
+    });
     if (!parsed)
         return usageError(parsed.error().describe());
     cli::CliOptions options = std::move(parsed).value();
@@ -137,7 +140,8 @@ int main(int argc, char** argv)
     const bool autoMethod = options.params.method == core::kAutoMethod;
     const auto method = autoMethod ? nullptr : registry->find(options.params.method);
     if (!autoMethod && !method)
-        return usageError("--method: unknown method '" + options.params.method
+        return usageError((options.paramsFile.empty() ? "--method" : "--method or " + options.paramsFile)
+                          + ": unknown method '" + options.params.method
                           + "'; available: auto, " + methodIds(*registry));
     // The Bayer mosaic costs memory and decode time; only mosaic networks consume it. "auto"
     // decodes it when the RAW default is a mosaic network.

@@ -34,8 +34,7 @@ private:
         for (std::size_t i = 0; i < m_pos && i < m_text.size(); ++i)
             line += m_text[i] == '\n' ? 1 : 0;
         return makeError(ErrorCode::CorruptData,
-                         "invalid JSON at line " + std::to_string(line) + ": " + m_error
-                             + ". Fix the file or reinstall the model.",
+                         "invalid JSON at line " + std::to_string(line) + ": " + m_error + ".",
                          m_context);
     }
 

@@ -149,7 +149,7 @@ Result<ModelManifest> ModelManifest::parse(const std::string& jsonText, const st
 {
     Result<JsonValue> doc = JsonValue::parse(jsonText, sourceName);
     if (!doc)
-        return doc.error();
+        return makeError(doc.error().code, doc.error().message + kFix, sourceName);
     if (!doc->isObject())
         return makeError(ErrorCode::CorruptData,
                          std::string("invalid model manifest: the top level must be a JSON object.") + kFix,

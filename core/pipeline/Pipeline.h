@@ -4,43 +4,12 @@
 #include <optional>
 #include <string>
 
-#include "core/enhance/Amplifier.h"
 #include "core/enhance/EnhancerRegistry.h"
-#include "core/enhance/Exposure.h"
-#include "core/enhance/Gamma.h"
-#include "core/enhance/NoiseReduction.h"
 #include "core/image/DecodedImage.h"
+#include "core/pipeline/ProcessParams.h"
 #include "core/pipeline/StageCache.h"
 
 namespace nocturne::core {
-
-// The amplifier target m that the editor and the CLI start from. Lamba & Mitra's 0.5 is the
-// weighted mean of the *network input* they trained with; shown through the output gamma it
-// made real dark photos 1.5x brighter than their references with 16 % of pixels clipped. 0.12
-// puts the result at the references' brightness on real-dev (README "Processing model").
-inline constexpr double kDefaultAmplifierTarget = 0.12;
-
-inline AmplifierSettings defaultAmplifierSettings()
-{
-    AmplifierSettings s;
-    s.m = kDefaultAmplifierTarget;
-    return s;
-}
-
-// Everything that determines the result of processing one image.
-struct ProcessParams {
-    std::string method = "none";
-    AmplifierSettings amplifier = defaultAmplifierSettings();   // m, Eq. 4 / Eq. 5, clip range
-    std::optional<double> exposureRatio;     // user-typed gain; bypasses the amplifier
-    ExposureMode exposure = ExposureMode::Output;
-    // Strength of the noise reduction applied to the amplified image before methods that take
-    // linear RGB (none, HE, DHE, Retinex); networks denoise by themselves and ignore it.
-    float noiseReduction = NoiseReduction::kDefaultStrength;
-    float gamma = Gamma::kReference;
-
-    // Every field: a render made with other parameters is stale, whichever field differs.
-    bool operator==(const ProcessParams&) const = default;
-};
 
 struct ProcessResult {
     ImageBuffer display;        // gamma-encoded, clamped to [0,1]: what is shown and exported

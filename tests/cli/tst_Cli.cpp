@@ -383,6 +383,61 @@ private slots:
         QVERIFY2(on < 0.75 * off, qPrintable(QString("noise sigma %1 with, %2 without").arg(on).arg(off)));
     }
 
+    void paramsFileReplaysTheSameResultAsTheOptions()
+    {
+        // A settings file with every processing field away from its default renders exactly
+        // what the same options render; an option after it overrides that one field.
+        QTemporaryDir tmp;
+        makeDng(tmp.filePath("night.dng"), 320, 240, 0.02, 11);
+        writeBytes(tmp.filePath("look.nocturne.json"), R"({"format": "nocturne-settings", "version": 1,
+            "method": "dhe", "amplifier": {"m": 0.2, "mode": "mean", "bins": 64},
+            "exposure": "input", "noise_reduction": 0.5, "gamma": 2.6})");
+        const auto png = [&](const QStringList& extra, const QString& name) {
+            const CliRun run = runCli(QStringList{tmp.filePath("night.dng"), "-o", tmp.filePath(name), "--format", "png"} + extra);
+            return run.exitCode == 0 ? cv::imread(tmp.filePath(name + "/night_nocturne.png").toStdString()) : cv::Mat();
+        };
+        const cv::Mat fromFile = png({"--params", tmp.filePath("look.nocturne.json")}, "file");
+        const cv::Mat fromOptions = png({"--method", "dhe", "--m", "0.2", "--amplifier", "mean", "--exposure", "input",
+                                         "--noise-reduction", "0.5", "--gamma", "2.6"}, "options");
+        const cv::Mat defaults = png({}, "defaults");
+        QVERIFY(!fromFile.empty() && !fromOptions.empty() && !defaults.empty());
+        QCOMPARE(cv::norm(fromFile, fromOptions, cv::NORM_INF), 0.0);
+        QVERIFY(cv::norm(fromFile, defaults, cv::NORM_L1) > 0.0);
+        // Written after, and before, --params: the option wins either way.
+        const cv::Mat brighter = png({"--params", tmp.filePath("look.nocturne.json"), "--gamma", "3.5"}, "after");
+        const cv::Mat brighterBefore = png({"--gamma", "3.5", "--params", tmp.filePath("look.nocturne.json")}, "before");
+        QVERIFY(!brighter.empty());
+        QVERIFY(cv::mean(brighter)[0] > cv::mean(fromFile)[0] + 5);
+        QCOMPARE(cv::norm(brighter, brighterBefore, cv::NORM_INF), 0.0);
+    }
+
+    void badParamsFilesAreUsageErrorsNamingTheFile_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("a typo") << QByteArray(R"({"format": "nocturne-settings", "version": 1, "gama": 2})") << "\"gama\"";
+        QTest::newRow("a newer version") << QByteArray(R"({"format": "nocturne-settings", "version": 7})") << "newer Nocturne";
+        QTest::newRow("not settings") << QByteArray("\xff\xd8\xff\xe0 a JPEG") << "invalid JSON";
+        QTest::newRow("an unknown method") << QByteArray(R"({"format": "nocturne-settings", "version": 1, "method": "magic"})")
+                                          << "unknown method 'magic'";
+    }
+
+    void badParamsFilesAreUsageErrorsNamingTheFile()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, expected);
+        QTemporaryDir tmp;
+        makeJpeg(tmp.filePath("dark.jpg"));
+        writeBytes(tmp.filePath("bad.nocturne.json"), content);
+        const CliRun run = runCli({tmp.filePath("dark.jpg"), "-o", tmp.filePath("out"), "--params", tmp.filePath("bad.nocturne.json")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("bad.nocturne.json") && run.err.contains(expected), qPrintable(run.err));
+        QVERIFY(!QFileInfo::exists(tmp.filePath("out/dark_nocturne.jpg")));
+        const CliRun missing = runCli({tmp.filePath("dark.jpg"), "-o", tmp.filePath("out"), "--params", tmp.filePath("absent.json")});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY2(missing.err.contains("absent.json"), qPrintable(missing.err));
+    }
+
     void brighterWithLargerM()
     {
         QTemporaryDir tmp;

@@ -221,7 +221,14 @@ void tst_BatchExporter::dialogRunsABatchAndListsFailures()
     dialog.setNamePattern("{name}-{method}");
     ui::EditorParams params;
     params.method = "dhe";
+    params.noiseReduction = 2.5;     // no control in the dialog: the editor's value is used
+    params.useExposureRatio = true;
+    params.exposureRatio = 42.0;
+    params.m = 0.123;                // finer than the dialog's spin box shows
     dialog.setParams(params);
+    QCOMPARE(dialog.settings().params.noiseReduction, 2.5f);
+    QCOMPARE(dialog.settings().params.exposureRatio.value_or(0.0), 42.0);
+    QCOMPARE(dialog.settings().params.amplifier.m, 0.123);
     QCOMPARE(dialog.settings().inputs.size(), 3);
     QCOMPARE(dialog.settings().exportOptions.bitsPerChannel, 16);
     QSignalSpy finished(&dialog, &ui::BatchExportDialog::exportFinished);

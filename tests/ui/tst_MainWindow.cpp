@@ -8,6 +8,7 @@
 #include <QScopeGuard>
 #include <QSettings>
 
+#include "core/pipeline/ProcessParamsFile.h"
 #include "core/pipeline/MethodDefaults.h"
 #include "tests/support/DngWriter.h"
 #include <QSignalSpy>
@@ -50,6 +51,7 @@ private slots:
     void photosAboveThePixelLimitAreRefusedWithTheLimit();
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
     void zoomingInShowsFullResolution();
+    void settingsFilesSaveLoadAndUndo();
 
 private:
     std::unique_ptr<ui::MainWindow> makeWindow();
@@ -514,6 +516,63 @@ void tst_MainWindow::filmStripShowsThumbnailsWithoutStallingTheUi()
     QVERIFY2(portrait.height() > portrait.width(), "the portrait PNG's thumbnail is not portrait");
     qInfo("longest UI stall while thumbnails loaded: %lld ms", worst);
     QVERIFY2(worst < 100, qPrintable(QStringLiteral("the UI thread stalled for %1 ms").arg(worst)));
+}
+
+void tst_MainWindow::settingsFilesSaveLoadAndUndo()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngA}));
+    window->sliderPanel()->amplifierSpin()->setValue(0.31);
+    window->sliderPanel()->gammaSpin()->setValue(2.7);
+    window->sliderPanel()->noiseSpin()->setValue(0.4);
+    const ui::EditorParams saved = window->params();
+    const QString path = m_dir.filePath(QStringLiteral("réglages.nocturne.json"));
+    QVERIFY(window->saveSettingsFile(path));
+
+    // The file is what the CLI replays: the same processing parameters, read by core.
+    const auto onDisk = core::ProcessParamsFile::read(path.toStdString());
+    QVERIFY2(onDisk.ok(), onDisk ? "" : onDisk.error().describe().c_str());
+    QVERIFY(*onDisk == saved.toProcessParams());
+
+    window->sliderPanel()->gammaSpin()->setValue(1.5);
+    window->sliderPanel()->amplifierSpin()->setValue(0.6);
+    const ui::EditorParams edited = window->params();
+    QVERIFY(window->loadSettingsFile(path));
+    QCOMPARE(window->params(), saved);
+    QCOMPARE(window->sliderPanel()->gammaSpin()->value(), 2.7);
+    QTRY_VERIFY_WITH_TIMEOUT(window->lastOutput().params == saved.toProcessParams(), 10000);
+    window->undoStack()->undo();   // loading is one step
+    QCOMPARE(window->params(), edited);
+
+    // Settings the editor has no control for survive a load and a save unchanged.
+    core::ProcessParams exotic = saved.toProcessParams();
+    exotic.amplifier.mode = core::AmplifierMode::Mean;
+    exotic.exposure = core::ExposureMode::Input;
+    exotic.amplifier.m = 0.123;   // finer than the spin box's two decimals
+    exotic.method = "mosaicnet";  // cannot run on a PNG: falls back, and says so
+    const QString exoticPath = m_dir.filePath(QStringLiteral("exotic.nocturne.json"));
+    QVERIFY(core::ProcessParamsFile::write(exotic, exoticPath.toStdString()).ok());
+    QVERIFY(window->loadSettingsFile(exoticPath));
+    QVERIFY2(window->banner()->text().contains(QStringLiteral("mosaicnet")), qPrintable(window->banner()->text()));
+    window->sliderPanel()->gammaSpin()->setValue(2.9);   // an edit of another control
+    core::ProcessParams expected = exotic;
+    expected.method = window->params().method.toStdString();
+    expected.gamma = 2.9f;
+    QVERIFY(window->params().toProcessParams() == expected);
+
+    // A broken file: an error naming it, and nothing changes.
+    const ui::EditorParams before = window->params();
+    const QString broken = m_dir.filePath(QStringLiteral("broken.nocturne.json"));
+    QFile file(broken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"format": "nocturne-settings", "version": 1, "gamma": 12})");
+    file.close();
+    QVERIFY(!window->loadSettingsFile(broken));
+    QVERIFY(window->banner()->isError());
+    QVERIFY2(window->banner()->text().contains(QStringLiteral("broken.nocturne.json"))
+                 && window->banner()->text().contains(QStringLiteral("gamma")),
+             qPrintable(window->banner()->text()));
+    QCOMPARE(window->params(), before);
 }
 
 QTEST_MAIN(tst_MainWindow)

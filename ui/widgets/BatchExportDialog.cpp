@@ -68,7 +68,7 @@ BatchExportDialog::BatchExportDialog(std::shared_ptr<const core::EnhancerRegistr
     for (const auto& e : m_registry->all())
         m_method->addItem(QString::fromStdString(e->info().displayName), QString::fromStdString(e->info().id));
     m_m = new QDoubleSpinBox(settingsBox);
-    m_m->setRange(0.05, 1.0);
+    m_m->setRange(0.01, core::ProcessLimits::kMaxTarget);
     m_m->setSingleStep(0.01);
     m_gamma = new QDoubleSpinBox(settingsBox);
     m_gamma->setRange(core::Gamma::kMin, core::Gamma::kMax);
@@ -217,8 +217,9 @@ void BatchExportDialog::setParams(const EditorParams& params)
         m_method->setCurrentIndex(index);
     m_m->setValue(params.m);
     m_gamma->setValue(params.gamma);
-    m_useRatio = params.useExposureRatio;
-    m_ratio = params.exposureRatio;
+    m_editorParams = params;
+    m_shownM = m_m->value();
+    m_shownGamma = m_gamma->value();
 }
 
 void BatchExportDialog::setOutputDir(const QString& dir)
@@ -259,11 +260,15 @@ BatchSettings BatchExportDialog::settings() const
     s.inputs = BatchNaming::expandInputs(inputs());
     s.outputDir = outputDir();
     s.namePattern = m_pattern->text();
+    // The editor's settings (noise reduction, exposure ratio, loaded amplifier settings), with
+    // the three this dialog shows as the user left them.
+    s.params = m_editorParams.toProcessParams();
     s.params.method = m_method->currentData().toString().toStdString();
-    s.params.amplifier.m = m_m->value();
-    if (m_useRatio)
-        s.params.exposureRatio = m_ratio;
-    s.params.gamma = static_cast<float>(m_gamma->value());
+    // A spin box rounds to its decimals: the editor's exact value stays unless the user moved it.
+    if (m_m->value() != m_shownM)
+        s.params.amplifier.m = m_m->value();
+    if (m_gamma->value() != m_shownGamma)
+        s.params.gamma = static_cast<float>(m_gamma->value());
     s.exportOptions.format = static_cast<core::ExportFormat>(m_format->currentData().toInt());
     s.exportOptions.jpegQuality = m_quality->value();
     const bool fixedBits = s.exportOptions.format == core::ExportFormat::Jpeg || s.exportOptions.format == core::ExportFormat::Dng;

@@ -86,8 +86,9 @@ private:
     QPushButton* m_start = nullptr;
     QPushButton* m_cancel = nullptr;
     QPushButton* m_openFolder = nullptr;
-    bool m_useRatio = false;
-    double m_ratio = 8.0;
+    EditorParams m_editorParams;   // what the editor had when the dialog was opened
+    double m_shownM = 0.0;         // what the m and gamma spin boxes showed for it
+    double m_shownGamma = 0.0;
 };
 
 }  // namespace nocturne::ui

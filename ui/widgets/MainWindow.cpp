@@ -387,7 +387,7 @@ void MainWindow::onDetailFinished(const RenderOutput& output)
 void MainWindow::onSlidersEdited(ParamCommand::Field field)
 {
     EditorParams next = m_params;
-    m_sliders->applyTo(next);
+    m_sliders->applyTo(next, field);
     pushParams(field, next);
 }
 

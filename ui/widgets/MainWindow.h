@@ -82,6 +82,11 @@ public:
     BatchExportDialog* showBatchDialog();
     // Loads a reference photo for the compare view's PSNR / SSIM (synchronously; small files).
     bool loadReference(const QString& path);
+    // File > Save Settings / Load Settings without their dialogs (core::ProcessParamsFile). A
+    // load is one undoable step; a method the editor cannot run here falls back as on opening.
+    // Errors go to the banner, naming the file; false then, and nothing changes.
+    bool saveSettingsFile(const QString& path);
+    bool loadSettingsFile(const QString& path);
 
 signals:
     void sourceLoaded(const QString& path);
@@ -124,6 +129,10 @@ private:
     void showAbout();
     void loadSettings();
     void saveSettings() const;
+    // MainWindowSettingsFiles.cpp
+    void saveSettingsWithDialog();
+    void loadSettingsWithDialog();
+    QString settingsFileSuggestion() const;
 
     MainWindowOptions m_options;
     RenderScheduler* m_scheduler = nullptr;

@@ -61,6 +61,11 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Batch Export..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
                     [this] { showBatchDialog(); });
     file->addSeparator();
+    file->addAction(tr("&Save Settings..."), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S), this,
+                    &MainWindow::saveSettingsWithDialog);
+    file->addAction(tr("&Load Settings..."), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_L), this,
+                    &MainWindow::loadSettingsWithDialog);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));

@@ -17,8 +17,18 @@ struct EditorParams {
     double exposureRatio = 8.0;
     double gamma = 2.2;
     double noiseReduction = core::NoiseReduction::kDefaultStrength;
+    // No control in the editor; set by File > Load Settings, so that loaded settings render,
+    // and save again, exactly as written.
+    core::AmplifierMode amplifierMode = core::AmplifierSettings{}.mode;
+    int amplifierBins = core::AmplifierSettings{}.bins;
+    double minGain = core::AmplifierSettings{}.minGain;
+    double maxGain = core::AmplifierSettings{}.maxGain;
+    core::ExposureMode exposure = core::ExposureMode::Output;
 
     core::ProcessParams toProcessParams() const;
+    // `p` in the editor's terms; without an exposure ratio, `current`'s typed ratio is kept
+    // (switched off) so that turning the ratio back on finds it.
+    static EditorParams fromProcessParams(const core::ProcessParams& p, const EditorParams& current);
     bool operator==(const EditorParams& other) const = default;
 };
 
@@ -27,7 +37,7 @@ struct EditorParams {
 // Thread: GUI thread.
 class ParamCommand : public QUndoCommand {
 public:
-    enum class Field { Method = 1, Amplifier, ExposureRatio, Gamma, Mode, NoiseReduction };
+    enum class Field { Method = 1, Amplifier, ExposureRatio, Gamma, Mode, NoiseReduction, Settings };
     using Apply = std::function<void(const EditorParams&)>;
 
     ParamCommand(Field field, int gesture, EditorParams before, EditorParams after, Apply apply);

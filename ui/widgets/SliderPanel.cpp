@@ -33,9 +33,9 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
 
-    m_mSlider = makeSlider(2, kMSteps, this);
+    m_mSlider = makeSlider(1, kMSteps, this);
     m_mSpin = new QDoubleSpinBox(this);
-    m_mSpin->setRange(0.02, 1.0);
+    m_mSpin->setRange(0.01, core::ProcessLimits::kMaxTarget);
     m_mSpin->setSingleStep(0.01);
     m_mSpin->setDecimals(2);
     m_gainLabel = new QLabel(this);
@@ -54,7 +54,7 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
     m_ratioToggle->setToolTip(tr("Type the gain yourself (e.g. 100 for a 1/100 s frame of a 1 s scene) "
                                  "instead of estimating it from m"));
     m_ratioSpin = new QDoubleSpinBox(this);
-    m_ratioSpin->setRange(1.0, 300.0);
+    m_ratioSpin->setRange(core::ProcessLimits::kMinRatio, core::ProcessLimits::kMaxRatio);
     m_ratioSpin->setDecimals(1);
     m_ratioSpin->setPrefix(QStringLiteral("×"));
 
@@ -155,13 +155,21 @@ void SliderPanel::setValues(const EditorParams& params)
     syncEnabled();
 }
 
-void SliderPanel::applyTo(EditorParams& params) const
+void SliderPanel::applyTo(EditorParams& params, ParamCommand::Field field) const
 {
-    params.m = m_mSpin->value();
-    params.useExposureRatio = m_ratioToggle->isChecked();
-    params.exposureRatio = m_ratioSpin->value();
-    params.gamma = m_gammaSpin->value();
-    params.noiseReduction = m_noiseSpin->value();
+    // Only the edited control: the others may show a loaded setting rounded to their decimals.
+    switch (field) {
+    case ParamCommand::Field::Amplifier: params.m = m_mSpin->value(); break;
+    case ParamCommand::Field::ExposureRatio:
+    case ParamCommand::Field::Mode:
+        params.useExposureRatio = m_ratioToggle->isChecked();
+        params.exposureRatio = m_ratioSpin->value();
+        break;
+    case ParamCommand::Field::Gamma: params.gamma = m_gammaSpin->value(); break;
+    case ParamCommand::Field::NoiseReduction: params.noiseReduction = m_noiseSpin->value(); break;
+    case ParamCommand::Field::Method:
+    case ParamCommand::Field::Settings: break;
+    }
 }
 
 void SliderPanel::setEstimatedGain(double gain, bool fromAmplifier)

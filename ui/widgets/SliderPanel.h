@@ -23,8 +23,8 @@ public:
 
     // Shows `params` without emitting edited().
     void setValues(const EditorParams& params);
-    // Writes the panel's values into `params` (the method is left alone).
-    void applyTo(EditorParams& params) const;
+    // Writes the control behind `field` into `params` (the method is left alone).
+    void applyTo(EditorParams& params, ParamCommand::Field field) const;
     void setEstimatedGain(double gain, bool fromAmplifier);
 
     QSlider* amplifierSlider() const { return m_mSlider; }

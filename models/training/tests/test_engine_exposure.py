@@ -20,7 +20,7 @@ def cpp_constant(rel_path, pattern):
 
 def test_constants_are_the_engines():
     # Training and the engine must amplify alike; a change on one side fails here.
-    assert ee.M_DEFAULT == cpp_constant("core/pipeline/Pipeline.h",
+    assert ee.M_DEFAULT == cpp_constant("core/pipeline/ProcessParams.h",
                                         r"kDefaultAmplifierTarget\s*=\s*([0-9.]+)")
     assert ee.KNEE == pytest.approx(cpp_constant("core/enhance/Exposure.h",
                                                  r"kKnee\s*=\s*([0-9.]+)f"))
