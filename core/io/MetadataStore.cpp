@@ -14,6 +14,7 @@
 
 #include "core/Version.h"
 #include "core/io/ColorProfile.h"
+#include "core/io/PngIccName.h"
 
 namespace nocturne::core {
 
@@ -268,6 +269,8 @@ Result<void> MetadataStore::transfer(const std::string& source, const ImageMeta&
             // more, so try once more without them before giving up.
             writeMerged(sourceImage.get(), sourceMeta, destination, width, height, false, color);
         }
+        if (!color.icc.empty())
+            return PngIccName::mend(destination);
         return Result<void>::success();
     } catch (const Exiv2::AnyError& e) {
         const ErrorCode code = codeForExiv2(e, destination) == ErrorCode::NotFound
@@ -302,6 +305,9 @@ Result<void> MetadataStore::tagColor(const std::string& path, const ColorTag& co
         markColor(*image, exif, color);
         image->setExifData(exif);
         image->writeMetadata();
+        if (!color.icc.empty())
+            if (auto named = PngIccName::mend(path); !named)
+                return named;
         return Result<void>::success();
     } catch (const Exiv2::AnyError& e) {
         return makeError(codeForExiv2(e, path) == ErrorCode::NotFound ? ErrorCode::NotFound : ErrorCode::IoError,

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <zlib.h>
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -119,6 +121,8 @@ private slots:
     void linearWideGamutTiffCarriesItsProfile_data();
     void linearWideGamutTiffCarriesItsProfile();
     void linearSpacesAreFor16BitTiffOnly();
+    void pngProfileFollowsThePngSpecification_data();
+    void pngProfileFollowsThePngSpecification();
 };
 
 void tst_ImageWriter::writesFormat_data()
@@ -492,6 +496,58 @@ void tst_ImageWriter::linearSpacesAreFor16BitTiffOnly()
     QCOMPARE(written.error().code, ErrorCode::InvalidArgument);
     QVERIFY2(written.error().message.find("16-bit TIFF") != std::string::npos, written.error().message.c_str());
     QVERIFY(folderEntries(dir.path()).isEmpty());
+}
+
+void tst_ImageWriter::pngProfileFollowsThePngSpecification_data()
+{
+    QTest::addColumn<bool>("copyMetadata");
+    QTest::newRow("metadata copied") << true;
+    QTest::newRow("metadata off") << false;
+}
+
+void tst_ImageWriter::pngProfileFollowsThePngSpecification()
+{
+    // libpng (and what is built on it) drops an iCCP chunk whose profile name is empty, as
+    // Exiv2 0.27 writes it ("iCCP: bad keyword"): the chunk must carry a 1-79 character name,
+    // a valid CRC, and the zlib-compressed profile.
+    QFETCH(bool, copyMetadata);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("managed.png");
+    ExportOptions options = optionsFor(ExportFormat::Png, 8);
+    options.copyMetadata = copyMetadata;
+    QVERIFY(ImageWriter::write(makeTestImage(), u8(path), options, {}).ok());
+
+    const std::string bytes = readBytes(path);
+    const auto u32 = [&](size_t at) {
+        return (uint32_t(uint8_t(bytes[at])) << 24) | (uint32_t(uint8_t(bytes[at + 1])) << 16)
+            | (uint32_t(uint8_t(bytes[at + 2])) << 8) | uint8_t(bytes[at + 3]);
+    };
+    size_t pos = 8;
+    int iccChunks = 0;
+    while (pos + 12 <= bytes.size()) {
+        const uint32_t length = u32(pos);
+        const std::string type = bytes.substr(pos + 4, 4);
+        QVERIFY(pos + 12 + length <= bytes.size());
+        const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data() + pos + 4), length + 4);
+        QCOMPARE(uint32_t(crc), u32(pos + 8 + length));
+        if (type == "iCCP") {
+            ++iccChunks;
+            const std::string data = bytes.substr(pos + 8, length);
+            const size_t nul = data.find('\0');
+            QVERIFY(nul != std::string::npos);
+            QVERIFY2(nul >= 1 && nul <= 79, qPrintable(QString("profile name of %1 bytes").arg(nul)));
+            QCOMPARE(int(data[nul + 1]), 0);   // compression method: zlib
+            std::vector<unsigned char> profile(1 << 20);
+            uLongf size = profile.size();
+            QCOMPARE(uncompress(profile.data(), &size, reinterpret_cast<const Bytef*>(data.data() + nul + 2),
+                                data.size() - nul - 2),
+                     Z_OK);
+            profile.resize(size);
+            QCOMPARE(profile, ColorProfile::srgb());
+        }
+        pos += 12 + length;
+    }
+    QCOMPARE(iccChunks, 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ImageWriter)
