@@ -14,7 +14,7 @@
 #include "app/cli/CliOptions.h"
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
-#include "core/inference/ModelRegistry.h"
+#include "core/inference/MethodCatalog.h"
 #include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/ProcessParamsFile.h"
 #include "core/base/RunContext.h"
@@ -78,19 +78,12 @@ void listMethods(const core::EnhancerRegistry& registry, const core::ModelRegist
 }
 
 // Classical methods plus every trained network found in the model folders.
-core::EnhancerRegistry buildRegistry(const cli::CliOptions& options, core::ModelRegistry& models)
+core::MethodCatalog buildCatalog(const cli::CliOptions& options)
 {
     core::ScanOptions scan;
     scan.extraFolders = options.modelDirs;
     scan.includeExperimental = options.experimental;
-#ifdef NOCTURNE_SOURCE_MODEL_DIR
-    // A development build also finds the models of its source tree (searched last).
-    scan.extraFolders.emplace_back(NOCTURNE_SOURCE_MODEL_DIR);
-#endif
-    models = core::ModelRegistry::scan(scan);
-    core::EnhancerRegistry registry = core::EnhancerRegistry::withClassicalMethods();
-    models.registerInto(registry, options.engine);
-    return registry;
+    return core::MethodCatalog::build(scan, options.engine);
 }
 
 std::string methodIds(const core::EnhancerRegistry& registry)
@@ -129,8 +122,9 @@ int main(int argc, char** argv)
         return kExitOk;
     }
 
-    core::ModelRegistry models;
-    const auto registry = std::make_shared<const core::EnhancerRegistry>(buildRegistry(options, models));
+    const core::MethodCatalog catalog = buildCatalog(options);
+    const std::shared_ptr<const core::EnhancerRegistry> registry = catalog.registry;
+    const core::ModelRegistry& models = catalog.models;
 
     if (options.action == cli::CliAction::ListMethods) {
         listMethods(*registry, models, options.verbose);

@@ -16,8 +16,7 @@
 #include "app/gui/ScreenshotDriver.h"
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
-#include "core/inference/ModelRegistry.h"
-#include "core/inference/TorchEnhancer.h"
+#include "core/inference/MethodCatalog.h"
 #include "ui/services/PreviewSource.h"
 #include "ui/services/ThumbnailCache.h"
 #include "ui/widgets/MainWindow.h"
@@ -82,10 +81,6 @@ int main(int argc, char** argv)
     parser.addPositionalArgument(QStringLiteral("photos"), QStringLiteral("Photos or folders to open."), QStringLiteral("[photos...]"));
     parser.process(app);
 
-    // Classical methods always, plus every trained network the model folders hold. The engine's
-    // thread count and device are user settings (0 threads = every core, "auto" device).
-    auto registry = std::make_shared<nocturne::core::EnhancerRegistry>(
-        nocturne::core::EnhancerRegistry::withClassicalMethods());
     const QSettings settings;
     // Decompression bombs and absurd headers are refused before allocating; photographers with
     // giant panoramas raise the limit here.
@@ -108,19 +103,14 @@ int main(int argc, char** argv)
     // View > Show Experimental Networks (read at start: the method list is built once).
     scan.includeExperimental = parser.isSet(experimental)
                                || settings.value(QStringLiteral("models/showExperimental"), false).toBool();
-    // A development build also finds the models of its source tree (searched last).
-    scan.extraFolders.emplace_back(NOCTURNE_SOURCE_MODEL_DIR);
-    const auto models = nocturne::core::ModelRegistry::scan(scan);
-    for (const auto& rejected : models.rejected())
+    // Classical methods always, plus every trained network the model folders hold. The engine's
+    // thread count and device are user settings (0 threads = every core, "auto" device).
+    const auto catalog = nocturne::core::MethodCatalog::build(scan, engine);
+    for (const auto& rejected : catalog.models.rejected())
         std::fprintf(stderr, "nocturne: not offering %s\n", rejected.reason.describe().c_str());
-    models.registerInto(*registry, engine);
-    QString device = QStringLiteral("CPU (%1 threads)").arg(engine.threads > 0 ? engine.threads : QThread::idealThreadCount());
-    for (const auto& enhancer : registry->all()) {
-        if (const auto* network = dynamic_cast<const nocturne::core::TorchEnhancer*>(enhancer.get())) {
-            device = QString::fromStdString(network->deviceDescription());
-            break;
-        }
-    }
+    const std::shared_ptr<nocturne::core::EnhancerRegistry> registry = catalog.registry;
+    const QString device = QString::fromStdString(catalog.deviceDescription(
+        QStringLiteral("CPU (%1 threads)").arg(engine.threads > 0 ? engine.threads : QThread::idealThreadCount()).toStdString()));
 
     if (parser.isSet(latency)) {
         const QString value = parser.value(latency);
