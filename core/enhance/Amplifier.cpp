@@ -164,13 +164,30 @@ GainEstimate Amplifier::estimate(const cv::Mat& normalized) const
     return result;
 }
 
-ImageBuffer Amplifier::apply(const ImageBuffer& linearRgb, double gain)
+ImageBuffer Amplifier::apply(const ImageBuffer& linearRgb, double gain, Highlights highlights)
 {
     if (linearRgb.empty())
         return {};
+    switch (highlights) {
+    case Highlights::Shoulder: return Exposure::amplify(linearRgb, gain);
+    case Highlights::Clip: return Exposure::amplify(linearRgb, gain, 1.0f);   // a knee at white
+    case Highlights::Keep: break;
+    }
     cv::Mat out;
     linearRgb.mat().convertTo(out, CV_32F, gain);
     return ImageBuffer(out, linearRgb.encoding());
+}
+
+cv::Mat Amplifier::apply(const cv::Mat& normalizedMosaic, double gain, Highlights highlights)
+{
+    cv::Mat x;
+    normalizedMosaic.convertTo(x, CV_32F, gain);
+    if (highlights == Highlights::Keep)
+        return x;
+    // A mosaic has no colour to keep under a shoulder: both bounded modes clamp at white.
+    // (Normalised mosaics are never negative: RawMosaic::normalized clamps at black.)
+    cv::min(x, 1.0, x);
+    return x;
 }
 
 }  // namespace nocturne::core

@@ -4,6 +4,7 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include "core/enhance/Exposure.h"
 #include "core/image/ImageBuffer.h"
 #include "core/image/RawMosaic.h"
 
@@ -24,6 +25,13 @@ struct AmplifierSettings {
     double maxGain = 300.0;         // SID's largest exposure ratio; the official code clips here too
 
     bool operator==(const AmplifierSettings&) const = default;
+};
+
+// What becomes of values the gain pushes past white.
+enum class Highlights {
+    Shoulder,   // Exposure's highlight shoulder: what "amplify only" shows (the engine's default)
+    Clip,       // clamp to 1, as SID and the classical baselines' papers do
+    Keep,       // unbounded, as Lamba & Mitra feed their network
 };
 
 struct GainEstimate {
@@ -50,8 +58,10 @@ public:
     static std::vector<double> binEdges(int bins);
     static std::vector<double> binWeights(int bins);
 
-    // gain * x, unclipped (Lamba feeds the network unclipped values; callers clamp if they need).
-    static ImageBuffer apply(const ImageBuffer& linearRgb, double gain);
+    // gain * x with `highlights` handled; NaN and negatives become 0 except with Keep. The one
+    // place the gain is applied, to linear RGB and to a normalised mosaic (CV_32FC1).
+    static ImageBuffer apply(const ImageBuffer& linearRgb, double gain, Highlights highlights);
+    static cv::Mat apply(const cv::Mat& normalizedMosaic, double gain, Highlights highlights);
 
 private:
     AmplifierSettings m_settings;

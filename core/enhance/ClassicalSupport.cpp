@@ -6,7 +6,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/enhance/Exposure.h"
+#include "core/enhance/Amplifier.h"
 #include "core/enhance/Gamma.h"
 
 namespace nocturne::core::classical {
@@ -20,7 +20,7 @@ Result<ImageBuffer> amplifiedLinear(const EnhanceInput& input, const EnhancerInf
                                             "Reload the photo.",
                          input.source.meta.sourcePath);
     }
-    return Exposure::amplify(rgb, input.gain, 1.0f);   // a knee of 1: the hard clip
+    return Amplifier::apply(rgb, input.gain, Highlights::Clip);
 }
 
 cv::Mat displayLuminance(const ImageBuffer& linear)

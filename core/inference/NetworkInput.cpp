@@ -2,7 +2,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/enhance/Exposure.h"
+#include "core/enhance/Amplifier.h"
 #include "core/image/SrgbCurve.h"
 
 namespace nocturne::core::netinput {
@@ -18,11 +18,7 @@ MosaicPhase rggbPhase(CfaPattern pattern)
 
 cv::Mat prepareMosaic(const RawMosaic& mosaic, float gain, bool clip, MosaicPhase phase)
 {
-    cv::Mat x = mosaic.normalized();
-    if (gain != 1.0f)
-        x *= gain;
-    if (clip)
-        cv::min(x, 1.0, x);
+    cv::Mat x = Amplifier::apply(mosaic.normalized(), gain, clip ? Highlights::Clip : Highlights::Keep);
     if (phase.top == 0 && phase.left == 0)
         return x;
     cv::Mat padded;
@@ -58,7 +54,7 @@ cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain)
 {
     // The amplifier the user sees as "amplify only" (gain, then the highlight shoulder), so a
     // network restores exactly the image it is compared with; gain 1 leaves a JPEG's own values.
-    const ImageBuffer scaled = gain != 1.0f ? Exposure::amplify(linearRgb, gain) : linearRgb;
+    const ImageBuffer scaled = gain != 1.0f ? Amplifier::apply(linearRgb, gain, Highlights::Shoulder) : linearRgb;
     // The exact inverse of the decoder's sRGB linearisation: at gain 1 a JPEG reaches the
     // network with its own values, as in training.
     return encodeSrgb(scaled).mat();

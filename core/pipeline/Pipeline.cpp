@@ -40,7 +40,7 @@ Result<ImageBuffer> Pipeline::amplifiedSource(const DecodedImage& image, double 
         return makeError(ErrorCode::InvalidArgument, "the photo has no decoded RGB image; reload it",
                          image.meta.sourcePath);
     ctx.progress(0.0, "amplify");
-    ImageBuffer amplified = Exposure::amplify(image.rgb, gain);
+    ImageBuffer amplified = Amplifier::apply(image.rgb, gain, Highlights::Shoulder);
     ctx.progress(0.2, "noise reduction");
     auto denoised = NoiseReduction::apply(amplified, strength, ctx, image.meta.sourcePath);
     if (!denoised)

@@ -68,7 +68,7 @@ const Fixture& fixtureFor(const ImageSize& size)
         if (loaded) {
             fixture->decoded = std::move(loaded).value();
             fixture->gain = core::Amplifier().estimate(fixture->decoded.rgb).gain;
-            fixture->amplified = core::Amplifier::apply(fixture->decoded.rgb, fixture->gain);
+            fixture->amplified = core::Amplifier::apply(fixture->decoded.rgb, fixture->gain, core::Highlights::Keep);
             fixture->display = core::Gamma::encode(fixture->amplified);
         } else {
             fixture->error = loaded.error().describe();
@@ -160,7 +160,7 @@ void amplifyAndDenoise(benchmark::State& state, const ImageSize& size, float str
         return;
     const core::RunContext ctx;
     for (auto _ : state) {
-        auto out = core::NoiseReduction::apply(core::Exposure::amplify(fixture.decoded.rgb, fixture.gain), strength, ctx);
+        auto out = core::NoiseReduction::apply(core::Amplifier::apply(fixture.decoded.rgb, fixture.gain, core::Highlights::Shoulder), strength, ctx);
         if (!out) {
             state.SkipWithError(out.error().describe().c_str());
             return;

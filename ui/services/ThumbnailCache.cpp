@@ -10,7 +10,6 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/enhance/Amplifier.h"
-#include "core/enhance/Exposure.h"
 #include "core/enhance/Gamma.h"
 #include "core/io/ImageLoader.h"
 #include "core/pipeline/Pipeline.h"
@@ -49,7 +48,7 @@ Outcome render(const QString& path, const QString& diskFile)
     if (!small)
         return {{}, QString::fromStdString(small.error().describe())};
     const double gain = core::Amplifier(core::defaultAmplifierSettings()).estimate(*small).gain;
-    const QImage image = toQImage(core::Gamma::encode(core::Exposure::amplify(*small, gain)));
+    const QImage image = toQImage(core::Gamma::encode(core::Amplifier::apply(*small, gain, core::Highlights::Shoulder)));
     if (!diskFile.isEmpty()) {
         // QSaveFile writes beside the target and renames: a killed editor leaves no half PNG.
         QSaveFile out(diskFile);

@@ -54,6 +54,7 @@ private slots:
     void mosaicEstimateUsesNormalisedData();
     void rgbEstimateUsesAllChannels();
     void applyMultipliesUnclipped();
+    void applyHandlesHighlightsAsAsked();
     void isDeterministicOnLargeImage();
 };
 
@@ -202,10 +203,33 @@ void tst_Amplifier::rgbEstimateUsesAllChannels()
     QVERIFY(std::abs(e.gain - 25.0) < 1e-3);
 }
 
+void tst_Amplifier::applyHandlesHighlightsAsAsked()
+{
+    ImageBuffer rgb(cv::Mat(2, 2, CV_32FC3, cv::Scalar(0.01f, 0.05f, 0.5f)));
+    const cv::Vec3f clip = Amplifier::apply(rgb, 10.0, Highlights::Clip).mat().at<cv::Vec3f>(1, 1);
+    QVERIFY(std::abs(clip[0] - 0.1f) < 1e-6f && std::abs(clip[1] - 0.5f) < 1e-6f);
+    QCOMPARE(clip[2], 1.0f);
+    // The shoulder: unchanged below the knee, above it short of white and still rising.
+    const cv::Vec3f shoulder = Amplifier::apply(rgb, 10.0, Highlights::Shoulder).mat().at<cv::Vec3f>(0, 0);
+    QVERIFY(std::abs(shoulder[1] - 0.5f) < 1e-6f);
+    QVERIFY(shoulder[2] > Exposure::kKnee && shoulder[2] < 1.0f);
+    QCOMPARE(shoulder[2], Exposure::shoulder(5.0f));
+    const cv::Vec3f brighter = Amplifier::apply(rgb, 20.0, Highlights::Shoulder).mat().at<cv::Vec3f>(0, 0);
+    QVERIFY(brighter[2] > shoulder[2]);
+
+    cv::Mat mosaic(2, 2, CV_32FC1, cv::Scalar(0.2f));
+    mosaic.at<float>(0, 0) = 0.01f;
+    const cv::Mat kept = Amplifier::apply(mosaic, 10.0, Highlights::Keep);
+    const cv::Mat clipped = Amplifier::apply(mosaic, 10.0, Highlights::Clip);
+    QVERIFY(std::abs(kept.at<float>(0, 1) - 2.0f) < 1e-6f && std::abs(kept.at<float>(0, 0) - 0.1f) < 1e-6f);
+    QCOMPARE(clipped.at<float>(0, 1), 1.0f);
+    QVERIFY(std::abs(clipped.at<float>(0, 0) - 0.1f) < 1e-6f);
+}
+
 void tst_Amplifier::applyMultipliesUnclipped()
 {
     ImageBuffer rgb(cv::Mat(4, 4, CV_32FC3, cv::Scalar(0.01f, 0.2f, 0.5f)));
-    const ImageBuffer out = Amplifier::apply(rgb, 10.0);
+    const ImageBuffer out = Amplifier::apply(rgb, 10.0, Highlights::Keep);
     QCOMPARE(out.encoding(), ColorEncoding::Linear);
     const cv::Vec3f px = out.mat().at<cv::Vec3f>(2, 3);
     QVERIFY(std::abs(px[0] - 0.1f) < 1e-6f);
