@@ -160,14 +160,10 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
             return badValue(name, value, "a file-name suffix without '/'");
         o.suffix = value;
     } else if (name == "--overwrite") {
-        if (value == "skip")
-            o.overwrite = OverwritePolicy::Skip;
-        else if (value == "rename")
-            o.overwrite = OverwritePolicy::Rename;
-        else if (value == "overwrite")
-            o.overwrite = OverwritePolicy::Overwrite;
-        else
+        const auto policy = core::parseOverwritePolicy(value);
+        if (!policy)
             return badValue(name, value, "skip, rename or overwrite");
+        o.overwrite = *policy;
     } else if (name == "--max-pixels") {
         const auto v = toInteger(value);
         if (!v || *v < 0)
@@ -218,16 +214,6 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
 }
 
 }  // namespace
-
-std::string toString(OverwritePolicy policy)
-{
-    switch (policy) {
-    case OverwritePolicy::Skip: return "skip";
-    case OverwritePolicy::Rename: return "rename";
-    case OverwritePolicy::Overwrite: return "overwrite";
-    }
-    return "rename";
-}
 
 core::Result<CliOptions> parseArguments(const std::vector<std::string>& args, const ParamsLoader& loadParams)
 {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/batch/BatchPlan.h"
 #include "core/inference/EngineOptions.h"
 #include "core/io/DecodeOptions.h"
 #include "core/io/ImageWriter.h"
@@ -12,15 +13,6 @@
 #include "core/base/Result.h"
 
 namespace nocturne::cli {
-
-// What to do when an output file already exists.
-enum class OverwritePolicy {
-    Skip,        // leave the existing file alone; counts as success
-    Rename,      // write "<stem><suffix>-1.<ext>", "-2", ... instead (the default)
-    Overwrite,   // replace it (never an input of the batch: that is an error)
-};
-
-std::string toString(OverwritePolicy policy);
 
 enum class CliAction { Run, Help, Version, ListMethods };
 
@@ -47,7 +39,7 @@ struct CliOptions {
     std::vector<std::string> modelDirs;     // --model-dir: searched after the standard places
     bool experimental = false;              // --experimental: also networks that failed the ship rule
     std::string suffix = "_nocturne";
-    OverwritePolicy overwrite = OverwritePolicy::Rename;
+    core::OverwritePolicy overwrite = core::OverwritePolicy::Rename;
     bool quiet = false;
     bool verbose = false;
 };

@@ -34,9 +34,6 @@ private slots:
     void cancelStopsTheBatch();
     void collisionPolicies_data();
     void collisionPolicies();
-    void outputNamesFollowThePattern_data();
-    void outputNamesFollowThePattern();
-    void folderInputsExpandToTheirPhotos();
     void unusableOutputFolderIsReported();
     void dialogRunsABatchAndListsFailures();
     void dialogExportsLinearDngsForRawsOnly();
@@ -110,7 +107,7 @@ void tst_BatchExporter::cancelStopsTheBatch()
     BatchSettings s = baseSettings(m_dir.filePath("out-cancel"));
     s.params.method = "slow";
     s.inputs = {m_inputs[0], m_inputs[2], m_inputs[0], m_inputs[2], m_inputs[0], m_inputs[2]};
-    s.collision = ui::CollisionPolicy::Rename;
+    s.overwrite = core::OverwritePolicy::Rename;
     ui::BatchExporter exporter(m_registry);
     QSignalSpy finished(&exporter, &ui::BatchExporter::batchFinished);
     connect(&exporter, &ui::BatchExporter::fileFinished, &exporter, &ui::BatchExporter::cancel);
@@ -129,9 +126,9 @@ void tst_BatchExporter::collisionPolicies_data()
     QTest::addColumn<int>("policy");
     QTest::addColumn<QString>("expectedName");
     QTest::addColumn<bool>("existingKept");
-    QTest::newRow("skip") << static_cast<int>(ui::CollisionPolicy::Skip) << QString() << true;
-    QTest::newRow("rename") << static_cast<int>(ui::CollisionPolicy::Rename) << QStringLiteral("one_nocturne-1.png") << true;
-    QTest::newRow("overwrite") << static_cast<int>(ui::CollisionPolicy::Overwrite) << QStringLiteral("one_nocturne.png") << false;
+    QTest::newRow("skip") << static_cast<int>(core::OverwritePolicy::Skip) << QString() << true;
+    QTest::newRow("rename") << static_cast<int>(core::OverwritePolicy::Rename) << QStringLiteral("one_nocturne-1.png") << true;
+    QTest::newRow("overwrite") << static_cast<int>(core::OverwritePolicy::Overwrite) << QStringLiteral("one_nocturne.png") << false;
 }
 
 void tst_BatchExporter::collisionPolicies()
@@ -147,7 +144,7 @@ void tst_BatchExporter::collisionPolicies()
     existing.close();
     BatchSettings s = baseSettings(out);
     s.inputs = {m_inputs[0]};
-    s.collision = static_cast<ui::CollisionPolicy>(policy);
+    s.overwrite = static_cast<core::OverwritePolicy>(policy);
     ui::BatchExporter exporter(m_registry);
     QSignalSpy finished(&exporter, &ui::BatchExporter::batchFinished);
     QVERIFY(exporter.start(s));
@@ -163,37 +160,6 @@ void tst_BatchExporter::collisionPolicies()
     QFile check(out + "/one_nocturne.png");
     QVERIFY(check.open(QIODevice::ReadOnly));
     QCOMPARE(check.readAll() == "old", existingKept);
-}
-
-void tst_BatchExporter::outputNamesFollowThePattern_data()
-{
-    QTest::addColumn<QString>("pattern");
-    QTest::addColumn<int>("format");
-    QTest::addColumn<QString>("expected");
-    QTest::newRow("default jpeg") << QStringLiteral("{name}_nocturne") << static_cast<int>(core::ExportFormat::Jpeg)
-                                  << QStringLiteral("IMG_0001_nocturne.jpg");
-    QTest::newRow("method and index tiff") << QStringLiteral("{index}-{name}-{method}") << static_cast<int>(core::ExportFormat::Tiff)
-                                           << QStringLiteral("7-IMG_0001-dhe.tif");
-    QTest::newRow("slashes are replaced") << QStringLiteral("a/b:{name}") << static_cast<int>(core::ExportFormat::Png)
-                                          << QStringLiteral("a_b_IMG_0001.png");
-}
-
-void tst_BatchExporter::outputNamesFollowThePattern()
-{
-    QFETCH(QString, pattern);
-    QFETCH(int, format);
-    QFETCH(QString, expected);
-    QCOMPARE(ui::BatchNaming::outputFileName(pattern, "/photos/IMG_0001.CR2", "dhe", 7,
-                                             static_cast<core::ExportFormat>(format)),
-             expected);
-}
-
-void tst_BatchExporter::folderInputsExpandToTheirPhotos()
-{
-    const QStringList expanded = ui::BatchNaming::expandInputs({m_dir.filePath("in"), m_inputs[0]});
-    QCOMPARE(expanded.size(), 3);   // the folder's three .png files; the explicit duplicate dropped
-    QVERIFY(expanded[0].endsWith("one.png"));
-    QVERIFY(expanded[1].endsWith("three.png"));
 }
 
 void tst_BatchExporter::unusableOutputFolderIsReported()

@@ -1,18 +1,17 @@
 #include "ui/services/BatchExporter.h"
 
-#include "core/pipeline/MethodDefaults.h"
-
 #include <functional>
-#include <new>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include <QDir>
 #include <QFileInfo>
 #include <QPromise>
 #include <QTemporaryFile>
 #include <QtConcurrent/QtConcurrentRun>
-#include <opencv2/core.hpp>
 
-#include "core/io/ImageLoader.h"
+#include "core/batch/BatchRun.h"
 
 namespace nocturne::ui {
 
@@ -30,101 +29,66 @@ BatchEvent event(Kind kind, int index, int total, const QString& source)
     return e;
 }
 
-QString describe(const core::Error& error)
-{
-    return QString::fromStdString(error.describe());
-}
-
 // The batch's RunContext is created on the GUI thread (which keeps it to cancel); its progress
 // sink forwards to whatever the worker installs here. Only the worker thread touches `report`.
 struct ProgressRelay {
     std::function<void(double)> report;
 };
 
-// Decode, process, write one file. Returns the event that ends this file.
-BatchEvent exportOne(QPromise<BatchEvent>& promise, const BatchSettings& settings, core::Pipeline& pipeline,
-                     const core::RunContext& ctx, ProgressRelay& relay, int index, int total)
+std::vector<core::BatchItem> planOf(const BatchSettings& settings)
 {
-    const QString source = settings.inputs.at(index);
-    BatchEvent done = event(Kind::FileFailed, index, total, source);
-    QString destination = settings.explicitDestination;
-    if (destination.isEmpty()) {
-        destination = QDir(settings.outputDir)
-                          .filePath(BatchNaming::outputFileName(settings.namePattern, source,
-                                                                QString::fromStdString(settings.params.method),
-                                                                index + 1, settings.exportOptions.format));
-    }
-    destination = BatchNaming::resolveCollision(destination, source, settings.collision);
-    if (destination.isEmpty()) {
-        done.kind = Kind::FileSkipped;
-        done.message = QStringLiteral("an output for this file already exists (skipped)");
-        return done;
-    }
-    done.destination = destination;
-
-    double lastReported = -1.0;
-    relay.report = [&promise, &lastReported, index, total, source](double fraction) {
-        if (fraction - lastReported < 0.02 && fraction < 1.0)
-            return;
-        lastReported = fraction;
-        BatchEvent p = event(Kind::FileProgress, index, total, source);
-        p.fraction = fraction;
-        promise.addResult(p);
-    };
-    auto decoded = core::ImageLoader::load(source.toStdString());
-    if (!decoded) {
-        done.message = describe(decoded.error());
-        return done;
-    }
-    ctx.progress(0.1, "decoded");
-    core::ProcessParams params = settings.params;
-    if (params.method == core::kAutoMethod)
-        params.method = core::defaultMethodFor(core::sourceKindOf(decoded->meta), pipeline.registry());
-    auto processed = pipeline.process(*decoded, params, ctx.subRange(0.1, 0.9));
-    if (!processed) {
-        if (processed.error().code == core::ErrorCode::Cancelled)
-            done.kind = Kind::FileCancelled;
-        else
-            done.message = describe(processed.error());
-        return done;
-    }
-    // Once processed, the file is finished even when a cancel arrives now.
-    const auto& image = core::takesLinearImage(settings.exportOptions) ? processed->linear : processed->display;
-    auto written = core::ImageWriter::write(image, destination.toStdString(), settings.exportOptions,
-                                            decoded->meta);
-    if (!written) {
-        done.message = describe(written.error());
-        return done;
-    }
-    ctx.progress(1.0, "written");
-    done.kind = Kind::FileWritten;
-    return done;
+    std::vector<std::string> inputs;
+    for (const QString& path : settings.inputs)
+        inputs.push_back(path.toStdString());
+    if (!settings.explicitDestination.isEmpty() && !inputs.empty())
+        return {core::BatchPlan::single(inputs.front(), settings.explicitDestination.toStdString())};
+    core::OutputNaming naming;
+    naming.folder = settings.outputDir.toStdString();
+    naming.pattern = settings.namePattern.toStdString();
+    naming.method = settings.params.method;
+    naming.format = settings.exportOptions.format;
+    return core::BatchPlan::plan(inputs, naming, settings.overwrite);
 }
 
+// The whole batch on the pool's thread, through core's batch engine, one file at a time (a
+// network already uses every core), each step reported as a BatchEvent.
 void runBatch(QPromise<BatchEvent>& promise, const BatchSettings& settings,
               const std::shared_ptr<const core::EnhancerRegistry>& registry, const core::RunContext& ctx,
               const std::shared_ptr<ProgressRelay>& relay)
 {
-    core::Pipeline pipeline(registry);
-    const int total = static_cast<int>(settings.inputs.size());
-    for (int i = 0; i < total; ++i) {
-        if (ctx.stopRequested())
-            break;
-        promise.addResult(event(Kind::FileStarted, i, total, settings.inputs.at(i)));
-        BatchEvent done;
-        try {
-            done = exportOne(promise, settings, pipeline, ctx, *relay, i, total);
-        } catch (const std::bad_alloc&) {
-            done = event(Kind::FileFailed, i, total, settings.inputs.at(i));
-            done.message = QStringLiteral("not enough memory to process this photo; close other programs or "
-                                          "export it alone");
-        } catch (const cv::Exception& e) {
-            done = event(Kind::FileFailed, i, total, settings.inputs.at(i));
-            done.message = QStringLiteral("image processing failed (%1)").arg(QString::fromUtf8(e.what()));
-        }
+    const std::vector<core::BatchItem> items = planOf(settings);
+    const int total = static_cast<int>(items.size());
+    core::BatchObserver observer;
+    observer.fileStarted = [&](std::size_t i, const core::BatchItem& item) {
+        const int index = static_cast<int>(i);
+        const QString source = QString::fromStdString(item.input);
+        promise.addResult(event(Kind::FileStarted, index, total, source));
+        auto lastReported = std::make_shared<double>(-1.0);
+        relay->report = [&promise, lastReported, index, total, source](double fraction) {
+            if (fraction - *lastReported < 0.02 && fraction < 1.0)
+                return;
+            *lastReported = fraction;
+            BatchEvent p = event(Kind::FileProgress, index, total, source);
+            p.fraction = fraction;
+            promise.addResult(p);
+        };
+    };
+    observer.fileFinished = [&](std::size_t i, const core::BatchItem& item, const core::FileResult& r) {
         relay->report = nullptr;
+        using Outcome = core::FileResult::Outcome;
+        const Kind kind = r.outcome == Outcome::Written   ? Kind::FileWritten
+                          : r.outcome == Outcome::Skipped ? Kind::FileSkipped
+                          : r.outcome == Outcome::Failed  ? Kind::FileFailed
+                                                          : Kind::FileCancelled;
+        BatchEvent done = event(kind, static_cast<int>(i), total, QString::fromStdString(item.input));
+        done.destination = QString::fromStdString(item.output);
+        done.message = QString::fromStdString(r.message);
         promise.addResult(done);
-    }
+    };
+    core::BatchSettings job;
+    job.params = settings.params;
+    job.exportOptions = settings.exportOptions;
+    core::BatchRun::run(items, job, registry, 1, ctx, observer);
 }
 
 }  // namespace

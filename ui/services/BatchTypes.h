@@ -5,14 +5,11 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/batch/BatchPlan.h"
 #include "core/io/ImageWriter.h"
 #include "core/pipeline/Pipeline.h"
 
 namespace nocturne::ui {
-
-// What to do when an output file already exists. The source is never overwritten, whatever
-// the policy: an output that would land on its own source is renamed.
-enum class CollisionPolicy { Skip, Rename, Overwrite };
 
 struct BatchSettings {
     QStringList inputs;                          // files; folders are expanded by expandInputs()
@@ -22,7 +19,7 @@ struct BatchSettings {
     QString explicitDestination;
     core::ProcessParams params;
     core::ExportOptions exportOptions;
-    CollisionPolicy collision = CollisionPolicy::Rename;
+    core::OverwritePolicy overwrite = core::OverwritePolicy::Rename;   // never the source, whatever it says
 };
 
 // One step of a batch, reported from the worker through a QPromise.
@@ -54,20 +51,9 @@ struct BatchSummary {
     double seconds = 0.0;
 };
 
-// File naming and input expansion for batches.
-// Thread: pure functions (filesystem reads only); any thread.
-class BatchNaming {
-public:
-    // Files stay (in order, duplicates dropped); folders contribute their supported photos,
-    // sorted by name; `recursive` descends into sub-folders.
-    static QStringList expandInputs(const QStringList& filesOrFolders, bool recursive = false);
-    // `pattern` with {name} (source base name), {method}, {index} (1-based) filled in, plus
-    // the format's extension; characters not allowed in file names become '_'.
-    static QString outputFileName(const QString& pattern, const QString& source, const QString& method,
-                                  int index, core::ExportFormat format);
-    // The path to write, or an empty string to skip, following `policy`.
-    static QString resolveCollision(const QString& candidate, const QString& source, CollisionPolicy policy);
-};
+// core::BatchPlan::expandInputs for Qt callers (the dialog, the editor's Open Folder).
+// Thread: any (file system reads only).
+QStringList expandBatchInputs(const QStringList& filesOrFolders, bool recursive = false);
 
 }  // namespace nocturne::ui
 

@@ -106,10 +106,10 @@ BatchExportDialog::BatchExportDialog(std::shared_ptr<const core::EnhancerRegistr
     m_pattern->setToolTip(tr("{name}: the photo's name, {method}: the method id, {index}: its number in the batch"));
     m_metadata = new QCheckBox(tr("Copy EXIF / XMP / IPTC from the source"), settingsBox);
     m_metadata->setChecked(true);
-    m_collision = new QComboBox(settingsBox);
-    m_collision->addItem(tr("Rename the new file"), static_cast<int>(CollisionPolicy::Rename));
-    m_collision->addItem(tr("Skip the photo"), static_cast<int>(CollisionPolicy::Skip));
-    m_collision->addItem(tr("Overwrite the output (never the source)"), static_cast<int>(CollisionPolicy::Overwrite));
+    m_overwrite = new QComboBox(settingsBox);
+    m_overwrite->addItem(tr("Rename the new file"), static_cast<int>(core::OverwritePolicy::Rename));
+    m_overwrite->addItem(tr("Skip the photo"), static_cast<int>(core::OverwritePolicy::Skip));
+    m_overwrite->addItem(tr("Overwrite the output (never the source)"), static_cast<int>(core::OverwritePolicy::Overwrite));
     form->addRow(tr("Method"), m_method);
     form->addRow(tr("Amplifier m"), m_m);
     form->addRow(tr("Gamma"), m_gamma);
@@ -117,7 +117,7 @@ BatchExportDialog::BatchExportDialog(std::shared_ptr<const core::EnhancerRegistr
     form->addRow(tr("Format"), formatRow);
     form->addRow(tr("File name"), m_pattern);
     form->addRow(QString(), m_metadata);
-    form->addRow(tr("If the output exists"), m_collision);
+    form->addRow(tr("If the output exists"), m_overwrite);
 
     // Progress and results.
     auto* progressBox = new QGroupBox(tr("Progress"), this);
@@ -249,15 +249,15 @@ void BatchExportDialog::setColorSpace(core::OutputSpace space)
     m_space->setCurrentIndex(m_space->findData(static_cast<int>(space)));
 }
 
-void BatchExportDialog::setCollisionPolicy(CollisionPolicy policy)
+void BatchExportDialog::setOverwritePolicy(core::OverwritePolicy policy)
 {
-    m_collision->setCurrentIndex(m_collision->findData(static_cast<int>(policy)));
+    m_overwrite->setCurrentIndex(m_overwrite->findData(static_cast<int>(policy)));
 }
 
 BatchSettings BatchExportDialog::settings() const
 {
     BatchSettings s;
-    s.inputs = BatchNaming::expandInputs(inputs());
+    s.inputs = expandBatchInputs(inputs());
     s.outputDir = outputDir();
     s.namePattern = m_pattern->text();
     // The editor's settings (noise reduction, exposure ratio, loaded amplifier settings), with
@@ -276,7 +276,7 @@ BatchSettings BatchExportDialog::settings() const
     s.exportOptions.copyMetadata = m_metadata->isChecked();
     if (m_space->isEnabled())
         s.exportOptions.space = static_cast<core::OutputSpace>(m_space->currentData().toInt());
-    s.collision = static_cast<CollisionPolicy>(m_collision->currentData().toInt());
+    s.overwrite = static_cast<core::OverwritePolicy>(m_overwrite->currentData().toInt());
     return s;
 }
 

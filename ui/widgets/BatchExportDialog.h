@@ -41,7 +41,7 @@ public:
     void setFormat(core::ExportFormat format, int bits = 8);
     // sRGB, or for 16-bit TIFF a linear wide-gamut space (core::OutputSpace).
     void setColorSpace(core::OutputSpace space);
-    void setCollisionPolicy(CollisionPolicy policy);
+    void setOverwritePolicy(core::OverwritePolicy policy);
 
     BatchSettings settings() const;
     BatchExporter* exporter() const { return m_exporter; }
@@ -76,7 +76,7 @@ private:
     QComboBox* m_space = nullptr;
     QLineEdit* m_pattern = nullptr;
     QCheckBox* m_metadata = nullptr;
-    QComboBox* m_collision = nullptr;
+    QComboBox* m_overwrite = nullptr;
     QProgressBar* m_overall = nullptr;
     QProgressBar* m_file = nullptr;
     QLabel* m_current = nullptr;

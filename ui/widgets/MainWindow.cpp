@@ -190,7 +190,7 @@ QString MainWindow::statusText() const
 
 void MainWindow::openPaths(const QStringList& paths)
 {
-    const QStringList expanded = BatchNaming::expandInputs(paths);
+    const QStringList expanded = expandBatchInputs(paths);
     if (expanded.isEmpty()) {
         m_banner->showError(tr("No photos found in %1. Nocturne opens RAW files (DNG, CR2, NEF, ARW, ...) and "
                                "JPEG, PNG or TIFF images.")

@@ -237,7 +237,6 @@ void MainWindow::exportCurrent()
     settings.inputs = {m_source.path};
     settings.explicitDestination = destination;
     settings.params = m_params.toProcessParams();
-    settings.collision = CollisionPolicy::Overwrite;   // the save dialog already asked
     const QString suffix = QFileInfo(destination).suffix().toLower();
     settings.exportOptions.format = suffix == QLatin1String("png")                                        ? core::ExportFormat::Png
                                     : (suffix == QLatin1String("tif") || suffix == QLatin1String("tiff")) ? core::ExportFormat::Tiff
