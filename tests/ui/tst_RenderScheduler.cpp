@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "tests/ui/UiTestSupport.h"
+#include "ui/services/InferenceService.h"
 #include "ui/services/RenderScheduler.h"
 
 using namespace nocturne;
@@ -16,6 +17,7 @@ private slots:
     void dragShowsInterimResults();
     void methodSwitchCancelsTheRunningJob();
     void networkMethodsRunOnTheInferenceThread();
+    void schedulersShareOneInferenceThread();
     void failuresArriveAsErrors();
     void newSourceDropsOldResults();
 
@@ -210,6 +212,45 @@ void tst_RenderScheduler::networkMethodsRunOnTheInferenceThread()
         QVERIFY(finished.last().at(1).value<ui::RenderOutput>().ok());
     }
     QCOMPARE(f.network->calls(), 1);   // the worker's own Pipeline cached the network's output
+}
+
+void tst_RenderScheduler::schedulersShareOneInferenceThread()
+{
+    // Three schedulers (preview, detail, a compare pane) of one registry: one inference thread,
+    // network jobs run there one at a time, and each scheduler gets its own results only.
+    auto f = makeFixture();
+    {
+        ui::RenderScheduler a(f.registry);
+        ui::RenderScheduler b(f.registry);
+        ui::RenderScheduler c(f.registry);
+        QCOMPARE(&a.inference(), &b.inference());
+        QCOMPARE(&b.inference(), &c.inference());
+        QVERIFY(a.inference().thread() != QThread::currentThread());
+        const int submittedBefore = a.inference().jobsSubmitted();
+        ui::RenderScheduler* schedulers[] = {&a, &b, &c};
+        std::vector<std::unique_ptr<QSignalSpy>> spies;
+        std::vector<quint64> ids;
+        for (int i = 0; i < 3; ++i) {
+            schedulers[i]->setSource(makeSource("photo-" + std::to_string(i)));
+            spies.push_back(std::make_unique<QSignalSpy>(schedulers[i], &ui::RenderScheduler::renderFinished));
+            core::ProcessParams params;
+            params.method = "net";
+            params.exposureRatio = 2.0 + i;
+            ids.push_back(schedulers[i]->requestRender(params));
+        }
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(spies[i]->count() == 1 || spies[i]->wait(5000));
+            QCOMPARE(spies[i]->count(), 1);
+            const auto out = spies[i]->at(0).at(1).value<ui::RenderOutput>();
+            QCOMPARE(out.requestId, ids[i]);
+            QCOMPARE(out.gain, 2.0 + i);
+        }
+        QCOMPARE(a.inference().jobsSubmitted() - submittedBefore, 3);
+        QCOMPARE(f.network->calls(), 3);
+    }
+    // The last scheduler gone, the service (and its thread) is gone; a new one starts afresh.
+    ui::RenderScheduler again(f.registry);
+    QCOMPARE(again.inference().jobsSubmitted(), 0);
 }
 
 void tst_RenderScheduler::failuresArriveAsErrors()

@@ -7,9 +7,9 @@ InferenceWorker::InferenceWorker(std::shared_ptr<const core::EnhancerRegistry> r
 {
 }
 
-void InferenceWorker::run(const RenderJob& job)
+void InferenceWorker::run(quint64 clientId, const RenderJob& job)
 {
-    emit jobFinished(PreviewRenderer::render(m_pipeline, job.source, job.params, job.ctx, job.requestId));
+    emit jobFinished(clientId, PreviewRenderer::render(m_pipeline, job.source, job.params, job.ctx, job.requestId));
 }
 
 }  // namespace nocturne::ui

@@ -22,17 +22,17 @@ struct RenderJob {
 // Runs network previews one at a time. Owns the Pipeline (and through the registry's
 // TorchEnhancers, the loaded models' device use) for networks, so a network's StageCache lives
 // on one thread and gamma-only changes are served from it.
-// Thread: lives on its own QThread (RenderScheduler moves it there); call run() only through
-// queued invocation; results leave through the queued jobFinished signal.
+// Thread: lives on the InferenceService's QThread; call run() only through queued invocation;
+// results leave through the queued jobFinished signal, tagged with the submitter's id.
 class InferenceWorker : public QObject {
     Q_OBJECT
 public:
     explicit InferenceWorker(std::shared_ptr<const core::EnhancerRegistry> registry, QObject* parent = nullptr);
 
-    void run(const RenderJob& job);
+    void run(quint64 clientId, const RenderJob& job);
 
 signals:
-    void jobFinished(const nocturne::ui::RenderOutput& output);
+    void jobFinished(quint64 clientId, const nocturne::ui::RenderOutput& output);
 
 private:
     core::Pipeline m_pipeline;

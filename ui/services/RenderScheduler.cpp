@@ -3,7 +3,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "ui/services/InferenceWorker.h"
+#include "ui/services/InferenceService.h"
 
 namespace nocturne::ui {
 
@@ -18,12 +18,13 @@ RenderScheduler::RenderScheduler(std::shared_ptr<const core::EnhancerRegistry> r
     // internally where they can.
     m_pool.setMaxThreadCount(1);
     m_pool.setObjectName(QStringLiteral("nocturne-preview-pool"));
-    m_inferenceThread.setObjectName(QStringLiteral("nocturne-inference"));
-    m_worker = new InferenceWorker(m_registry);
-    m_worker->moveToThread(&m_inferenceThread);
-    connect(&m_inferenceThread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &InferenceWorker::jobFinished, this, &RenderScheduler::onJobFinished, Qt::QueuedConnection);
-    m_inferenceThread.start();
+    m_inference = InferenceService::forRegistry(m_registry);
+    m_clientId = InferenceService::newClientId();
+    connect(m_inference.get(), &InferenceService::jobFinished, this,
+            [this](quint64 clientId, const RenderOutput& output) {
+                if (clientId == m_clientId)
+                    onJobFinished(output);
+            });
     m_progressTimer.setInterval(100);
     connect(&m_progressTimer, &QTimer::timeout, this, [this] {
         if (m_running)
@@ -35,8 +36,8 @@ RenderScheduler::~RenderScheduler()
 {
     cancelAll();
     m_pool.waitForDone();
-    m_inferenceThread.quit();
-    m_inferenceThread.wait();
+    // A network job of ours may still run on the shared thread: its result is dropped with
+    // this object's connection, and the service stops once its last scheduler is gone.
 }
 
 bool RenderScheduler::isNetworkMethod(const std::string& methodId) const
@@ -93,7 +94,7 @@ void RenderScheduler::start(const Pending& request)
     ++m_started;
     emit renderStarted(request.id);
     if (isNetworkMethod(request.params.method)) {
-        QMetaObject::invokeMethod(m_worker, [worker = m_worker, job] { worker->run(job); }, Qt::QueuedConnection);
+        m_inference->submit(m_clientId, job);
     } else {
         auto* watcher = new QFutureWatcher<RenderOutput>(this);
         connect(watcher, &QFutureWatcher<RenderOutput>::finished, this, [this, watcher] {

@@ -7,7 +7,6 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
-#include <QThread>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -17,7 +16,7 @@
 
 namespace nocturne::ui {
 
-class InferenceWorker;
+class InferenceService;
 
 // Turns a stream of parameter changes into as few preview renders as possible while a slider
 // moves: at most one job runs and at most one request waits (the latest; older waiting ones are
@@ -26,9 +25,9 @@ class InferenceWorker;
 // continuously instead of only when the slider pauses. A method switch or a new image cancels
 // the running job (RunContext::requestStop): its result would be of no use. Classical methods
 // run through QtConcurrent on a dedicated one-thread pool; networks (any enhancer not consuming
-// linear RGB) on an InferenceWorker with its own QThread. Each path keeps one Pipeline for the
-// lifetime of the scheduler, keyed by PreviewSource::key, so a gamma-only change re-runs only
-// the gamma stage.
+// linear RGB) on the process's InferenceService, shared with every other scheduler of the same
+// registry. Each path keeps one Pipeline (the service's is shared), keyed by PreviewSource::key,
+// so a gamma-only change re-runs only the gamma stage.
 // Thread: GUI thread (create, call and destroy it there); signals are delivered there.
 class RenderScheduler : public QObject {
     Q_OBJECT
@@ -46,6 +45,7 @@ public:
 
     // Whether `methodId` runs on the inference worker rather than the CPU pool.
     bool isNetworkMethod(const std::string& methodId) const;
+    const InferenceService& inference() const { return *m_inference; }
 
 public slots:
     // Replaces the image; cancels whatever runs for the previous one.
@@ -84,8 +84,8 @@ private:
     QThreadPool m_pool;
     // Used only by jobs on m_pool, one at a time.
     std::shared_ptr<core::Pipeline> m_cpuPipeline;
-    QThread m_inferenceThread;
-    InferenceWorker* m_worker = nullptr;   // lives on m_inferenceThread; deleted when it finishes
+    std::shared_ptr<InferenceService> m_inference;
+    quint64 m_clientId = 0;                // tags this scheduler's jobs on m_inference
     std::optional<Running> m_running;
     std::optional<Pending> m_pending;
     QHash<quint64, qint64> m_requestedAt;   // ns on m_clock, for latency
