@@ -131,6 +131,27 @@ bool jpegLooksTruncated(std::string_view bytes)
     return true;
 }
 
+// A PNG chunk whose declared length runs past the end of the file (a cut-off download, or a
+// damaged length field): libpng allocates the declared length before reading, so 300 bytes
+// could make it ask for 2 GB (found by nocturne-fuzz-raster). Returns that chunk's
+// declaration, e.g. "zTXt of 1962934401 bytes", or nothing when every chunk fits.
+std::optional<std::string> pngChunkPastEnd(std::string_view bytes)
+{
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    size_t pos = 8;   // after the signature
+    while (pos + 8 <= bytes.size()) {
+        const std::uint64_t length = (std::uint64_t(p[pos]) << 24) | (std::uint64_t(p[pos + 1]) << 16)
+                                     | (std::uint64_t(p[pos + 2]) << 8) | p[pos + 3];
+        const std::string type(bytes.substr(pos + 4, 4));
+        if (pos + 12 + length > bytes.size())
+            return type + " of " + std::to_string(length) + " bytes";
+        if (type == "IEND")
+            return std::nullopt;
+        pos += 12 + length;
+    }
+    return std::nullopt;   // no IEND: libpng copes, and so does OpenCV
+}
+
 struct ExifFields {
     int orientation = 1;
     std::string make, model, lens, date;
@@ -328,6 +349,13 @@ Result<DecodedImage> decodeImpl(std::string_view bytes, const std::string& path,
                          "is a truncated or damaged JPEG (the image data ends before the end "
                          "marker); copy the file again from its source",
                          path);
+
+    if (format == "PNG")
+        if (const auto chunk = pngChunkPastEnd(bytes))
+            return makeError(ErrorCode::CorruptData,
+                             "is a truncated or damaged PNG (a " + *chunk + " runs past the end of the "
+                             "file); copy the file again from its source",
+                             path);
 
     const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1,
                          const_cast<char*>(bytes.data()));

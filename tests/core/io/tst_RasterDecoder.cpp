@@ -76,6 +76,8 @@ private slots:
     void pixelLimitIsCheckedFromTheHeader();
     void truncatedJpegIsCorrupt();
     void absurdHeaderDimensionsDoNotOverflow();
+    void pngChunkLengthPastTheEndIsRefused_data();
+    void pngChunkLengthPastTheEndIsRefused();
 
 private:
     std::string path(const std::string& name) const
@@ -361,6 +363,53 @@ void tst_RasterDecoder::truncatedJpegIsCorrupt()
     QVERIFY(!decoded.ok());
     QCOMPARE(decoded.error().code, ErrorCode::CorruptData);
     QVERIFY(decoded.error().describe().find("cut.jpg") != std::string::npos);
+}
+
+void tst_RasterDecoder::pngChunkLengthPastTheEndIsRefused_data()
+{
+    // nocturne-fuzz-raster found a 305-byte PNG whose zTXt length field said 1962934401: libpng
+    // allocated that much before finding the file too short. Such files are refused before
+    // libpng sees them; intact PNGs, with or without bytes after IEND, still decode.
+    QTest::addColumn<quint32>("declared");   // 0: no extra chunk
+    QTest::addColumn<bool>("trailingBytes");
+    QTest::addColumn<bool>("decodes");
+    QTest::newRow("intact") << 0u << false << true;
+    QTest::newRow("bytes after IEND") << 0u << true << true;
+    QTest::newRow("the fuzzer's 1.9 GB zTXt") << 1962934401u << false << false;
+    QTest::newRow("a chunk one byte too long") << 21u << false << false;
+}
+
+void tst_RasterDecoder::pngChunkLengthPastTheEndIsRefused()
+{
+    QFETCH(quint32, declared);
+    QFETCH(bool, trailingBytes);
+    QFETCH(bool, decodes);
+    std::vector<uchar> png;
+    QVERIFY(cv::imencode(".png", testsupport::makeQuadrants(40, 24, CV_8U), png));
+    std::string bytes(png.begin(), png.end());
+    if (declared > 0) {
+        // After the IHDR (8 + 25 bytes): a zTXt chunk declaring `declared` bytes, holding 20 and a CRC.
+        std::string chunk;
+        for (int shift = 24; shift >= 0; shift -= 8)
+            chunk += char((declared >> shift) & 0xFF);
+        chunk += "zTXt" + std::string(20, 'x') + "crc!";
+        bytes = bytes.substr(0, 33) + chunk;
+    }
+    if (trailingBytes)
+        bytes += std::string(16, '\0');
+    const std::string file = path("chunks.png");
+    {
+        std::ofstream out(file, std::ios::binary);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    }
+    const auto decoded = decode(file, "PNG");
+    QCOMPARE(decoded.ok(), decodes);
+    if (!decodes) {
+        QCOMPARE(decoded.error().code, ErrorCode::CorruptData);
+        const std::string text = decoded.error().describe();
+        QVERIFY2(text.find("zTXt of " + std::to_string(declared) + " bytes") != std::string::npos, text.c_str());
+        QVERIFY2(text.find("chunks.png") != std::string::npos, text.c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_RasterDecoder)
