@@ -4,7 +4,6 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
@@ -12,10 +11,9 @@
 #include <QStatusBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
-#include "core/pipeline/MethodDefaults.h"
 #include "ui/services/BatchTypes.h"
+#include "ui/services/EditorSession.h"
 #include "ui/services/RenderScheduler.h"
 #include "ui/services/ThumbnailCache.h"
 #include "ui/widgets/CompareView.h"
@@ -31,12 +29,6 @@ namespace nocturne::ui {
 namespace {
 
 constexpr int kMaxRecent = 10;
-
-// The outcome of decoding one file for preview (a value; crosses from the load pool).
-struct LoadOutcome {
-    PreviewSource source;
-    QString error;
-};
 
 QWidget* titled(const QString& title, QWidget* content, QWidget* parent)
 {
@@ -56,32 +48,38 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
 {
     if (!m_options.registry)
         m_options.registry = std::make_shared<core::EnhancerRegistry>(core::EnhancerRegistry::withClassicalMethods());
-    m_loadPool.setMaxThreadCount(1);
-    m_scheduler = new RenderScheduler(m_options.registry, this);
-    m_detailScheduler = new RenderScheduler(m_options.registry, this);
+    m_session = new EditorSession(m_options.registry, this);
     m_undo = new QUndoStack(this);
     buildUi();
     buildMenus();
     loadSettings();
-    connect(m_scheduler, &RenderScheduler::renderFinished, this, &MainWindow::onRenderFinished);
-    connect(m_scheduler, &RenderScheduler::renderProgressed, this, [this](quint64, double f) {
+    connect(m_session, &EditorSession::loadStarted, this, [this](const QString& path) {
+        statusBar()->showMessage(tr("Opening %1...").arg(QFileInfo(path).fileName()));
+    });
+    connect(m_session, &EditorSession::sourceLoaded, this, &MainWindow::onSourceLoaded);
+    connect(m_session, &EditorSession::loadFailed, this, [this](const QString& path, const QString& error) {
+        statusBar()->clearMessage();
+        m_banner->showError(tr("Could not open %1.\n%2\nCheck that the file is a complete photo in a supported "
+                               "format, or open another one.")
+                                .arg(QFileInfo(path).fileName(), error));
+        emit loadFailed(path, error);
+    });
+    connect(m_session, &EditorSession::previewReady, this, &MainWindow::onRenderFinished);
+    connect(m_session, &EditorSession::previewFailed, this, [this](const QString& message) {
+        m_banner->showError(tr("%1 could not be processed with this method.\n%2")
+                                .arg(QFileInfo(m_session->source().path).fileName(), message));
+    });
+    connect(m_session, &EditorSession::detailStarted, this,
+            [this] { statusBar()->showMessage(tr("Rendering full resolution...")); });
+    connect(m_session, &EditorSession::detailReady, this, &MainWindow::onDetailFinished);
+    connect(m_session, &EditorSession::detailUnavailable, this, [this](const QString& error) {
+        statusBar()->showMessage(tr("Full resolution unavailable: %1").arg(error), 8000);
+    });
+    connect(m_session, &EditorSession::renderProgressed, this, [this](double f) {
         m_renderProgress->setVisible(true);
         m_renderProgress->setValue(static_cast<int>(f * 100));
     });
-    connect(m_scheduler, &RenderScheduler::busyChanged, this, [this](bool busy) {
-        if (!busy)
-            m_renderProgress->setVisible(false);
-    });
-    connect(m_detailScheduler, &RenderScheduler::renderFinished, this,
-            [this](quint64, const RenderOutput& output) { onDetailFinished(output); });
-    connect(m_detailScheduler, &RenderScheduler::renderProgressed, this, [this](quint64, double f) {
-        m_renderProgress->setVisible(true);
-        m_renderProgress->setValue(static_cast<int>(f * 100));
-    });
-    connect(m_detailScheduler, &RenderScheduler::busyChanged, this, [this](bool busy) {
-        if (!busy && !m_scheduler->isBusy())
-            m_renderProgress->setVisible(false);
-    });
+    connect(m_session, &EditorSession::rendersIdle, m_renderProgress, &QWidget::hide);
     connect(m_view, &ImageView::viewChanged, this, [this] { requestDetailIfZoomed(); });
     setAcceptDrops(true);
 }
@@ -150,7 +148,7 @@ void MainWindow::buildUi()
     addDockWidget(Qt::BottomDockWidgetArea, m_filmDock);
     m_filmDock->hide();
     connect(m_filmStrip, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row >= 0 && row != m_current)
+        if (row >= 0 && row != m_session->currentIndex())
             selectFile(row);
     });
 
@@ -182,6 +180,20 @@ void MainWindow::buildUi()
     resize(1280, 820);
 }
 
+QStringList MainWindow::openFiles() const { return m_session->files(); }
+int MainWindow::currentIndex() const { return m_session->currentIndex(); }
+bool MainWindow::isLoading() const { return m_session->isLoading(); }
+const PreviewSource& MainWindow::source() const { return m_session->source(); }
+const EditorParams& MainWindow::params() const { return m_session->params(); }
+const RenderOutput& MainWindow::lastOutput() const { return m_session->lastOutput(); }
+RenderScheduler* MainWindow::scheduler() const { return m_session->previewScheduler(); }
+
+bool MainWindow::hasPreview() const
+{
+    const RenderOutput& output = m_session->lastOutput();
+    return output.ok() && !output.display.isNull();
+}
+
 QString MainWindow::statusText() const
 {
     return QStringList{m_pixelLabel->text(), m_gainLabel->text(), m_timeLabel->text(), m_deviceLabel->text()}.join(
@@ -197,16 +209,7 @@ void MainWindow::openPaths(const QStringList& paths)
                                 .arg(paths.join(QStringLiteral(", "))));
         return;
     }
-    int firstNew = -1;
-    for (const QString& path : expanded) {
-        int index = static_cast<int>(m_files.indexOf(path));
-        if (index < 0) {
-            m_files << path;
-            index = static_cast<int>(m_files.size()) - 1;
-        }
-        if (firstNew < 0)
-            firstNew = index;
-    }
+    const int firstNew = m_session->addFiles(expanded);
     addRecent(expanded);
     refreshFilmStrip();
     selectFile(firstNew);
@@ -214,188 +217,90 @@ void MainWindow::openPaths(const QStringList& paths)
 
 void MainWindow::selectFile(int index)
 {
-    if (index < 0 || index >= m_files.size())
+    if (index < 0 || index >= m_session->files().size())
         return;
-    m_current = index;
     {
         const QSignalBlocker block(m_filmStrip);
         m_filmStrip->setCurrentRow(index);
     }
-    const QString path = m_files.at(index);
-    const quint64 sequence = ++m_loadSequence;
-    m_loading = true;
-    statusBar()->showMessage(tr("Opening %1...").arg(QFileInfo(path).fileName()));
-    auto* watcher = new QFutureWatcher<LoadOutcome>(this);
-    connect(watcher, &QFutureWatcher<LoadOutcome>::finished, this, [this, watcher, sequence, path] {
-        watcher->deleteLater();
-        const LoadOutcome outcome = watcher->result();
-        onSourceLoaded(sequence, outcome.source, outcome.error, path);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_loadPool, [path] {
-        LoadOutcome outcome;
-        auto loaded = PreviewSource::load(path);
-        if (loaded)
-            outcome.source = std::move(loaded).value();
-        else
-            outcome.error = QString::fromStdString(loaded.error().describe());
-        return outcome;
-    }));
+    m_session->select(index);
 }
 
-void MainWindow::onSourceLoaded(quint64 sequence, const PreviewSource& source, const QString& error,
-                                const QString& path)
+void MainWindow::onSourceLoaded(const QString& path, const QString& fellBackFrom, const QString& reason)
 {
-    if (sequence != m_loadSequence)
-        return;   // the user has moved on to another file
-    m_loading = false;
     statusBar()->clearMessage();
-    if (!error.isEmpty()) {
-        m_banner->showError(tr("Could not open %1.\n%2\nCheck that the file is a complete photo in a supported "
-                               "format, or open another one.")
-                                .arg(QFileInfo(path).fileName(), error));
-        emit loadFailed(path, error);
-        return;
-    }
     m_banner->hide();
-    m_source = source;
-    m_scheduler->setSource(source);
-    m_detailSource = PreviewSource();
-    m_detailScheduler->setSource(m_detailSource);
-    m_detailShown = false;
+    const PreviewSource& source = m_session->source();
     m_methods->updateSupport(*source.image);
+    m_methods->setCurrentMethodId(m_session->params().method);
+    if (!fellBackFrom.isEmpty())
+        m_banner->showInfo(tr("%1 is not available for this photo: %2\nShowing %3 instead.")
+                               .arg(fellBackFrom, reason, m_session->params().method));
     setWindowTitle(tr("%1 — Nocturne").arg(QFileInfo(path).fileName()));
-    // Each kind of photo opens with the user's last choice for that kind, else the best method
-    // for it on real photos. Not an undoable edit: the user changed nothing.
-    const core::SourceKind kind = core::sourceKindOf(source.image->meta);
-    m_sourceKind = QString::fromStdString(core::toString(kind));
-    QString wanted = m_methodByKind.value(m_sourceKind);
-    if (wanted.isEmpty() || !m_methods->isMethodEnabled(wanted))
-        wanted = QString::fromStdString(core::defaultMethodFor(kind, *m_options.registry));
-    if (wanted != m_params.method && m_methods->isMethodEnabled(wanted)) {
-        m_params.method = wanted;
-        m_methods->setCurrentMethodId(wanted);
-    }
-    if (!m_methods->isMethodEnabled(m_params.method)) {
-        const QString fallback = m_methods->firstEnabledMethod(QStringLiteral("none"));
-        m_banner->showInfo(tr("%1\nShowing %2 instead.")
-                               .arg(m_methods->methodToolTip(m_params.method), fallback));
-        m_params.method = fallback;
-        m_methods->setCurrentMethodId(fallback);
-    }
     if (m_compare)
         m_compare->setSource(source);
-    requestRender();
+    if (m_compare && m_compare->isVisible())
+        m_compare->setParams(m_session->params().toProcessParams());
     emit sourceLoaded(path);
 }
 
 void MainWindow::requestRender()
 {
-    if (m_source.isNull())
-        return;
-    // The preview comes first: a full-resolution render would only compete with it for the CPU.
-    m_detailScheduler->cancelAll();
-    m_scheduler->requestRender(m_params.toProcessParams());
+    m_session->requestRender();
     if (m_compare && m_compare->isVisible())
-        m_compare->setParams(m_params.toProcessParams());
+        m_compare->setParams(m_session->params().toProcessParams());
 }
 
 void MainWindow::onRenderFinished(quint64 requestId, const RenderOutput& output)
 {
-    if (output.error) {
-        m_banner->showError(tr("%1 could not be processed with this method.\n%2")
-                                .arg(QFileInfo(m_source.path).fileName(),
-                                     QString::fromStdString(output.error->message)));
-        return;
-    }
-    m_lastOutput = output;
-    m_view->setImages(output.display, output.before, m_source.fullSize);
+    m_view->setImages(output.display, output.before, m_session->source().fullSize);
     m_view->setOverlay(output.overlay);
     m_overlay->setMapKind(output.overlayIsAttention);
     m_histogram->setHistogram(output.histogram);
     m_sliders->setEstimatedGain(output.gain, output.gainFromAmplifier);
     m_gainLabel->setText(tr("Gain ×%1").arg(output.gain, 0, 'f', 2));
     m_timeLabel->setText(tr("Preview %1 ms").arg(output.latencyMs, 0, 'f', 0));
-    m_detailShown = false;
     emit previewUpdated(requestId);
     requestDetailIfZoomed();
 }
 
 bool MainWindow::needsDetail() const
 {
-    if (m_source.isNull() || !m_source.image || m_source.path.isEmpty())
+    const PreviewSource& source = m_session->source();
+    if (source.isNull() || !source.image || source.path.isEmpty())
         return false;
-    const int proxyWidth = m_source.image->rgb.width();
+    const int proxyWidth = source.image->rgb.width();
     // Screen pixels per proxy pixel above ~1: the proxy is being magnified.
-    return m_source.fullSize.width() > proxyWidth && m_view->zoom() * m_source.fullSize.width() > 1.1 * proxyWidth;
+    return source.fullSize.width() > proxyWidth && m_view->zoom() * source.fullSize.width() > 1.1 * proxyWidth;
 }
 
 void MainWindow::requestDetailIfZoomed()
 {
-    if (m_detailShown || m_scheduler->isBusy() || !needsDetail())
-        return;
-    if (m_detailSource.isNull()) {
-        if (m_detailLoading)
-            return;
-        m_detailLoading = true;
-        const quint64 sequence = m_loadSequence;
-        const QString path = m_source.path;
-        auto* watcher = new QFutureWatcher<LoadOutcome>(this);
-        connect(watcher, &QFutureWatcher<LoadOutcome>::finished, this, [this, watcher, sequence] {
-            watcher->deleteLater();
-            m_detailLoading = false;
-            const LoadOutcome outcome = watcher->result();
-            if (sequence != m_loadSequence)
-                return;   // another file is open now
-            if (!outcome.error.isEmpty()) {
-                statusBar()->showMessage(tr("Full resolution unavailable: %1").arg(outcome.error), 8000);
-                return;
-            }
-            m_detailSource = outcome.source;
-            m_detailScheduler->setSource(m_detailSource);
-            requestDetailIfZoomed();
-        });
-        watcher->setFuture(QtConcurrent::run(&m_loadPool, [path] {
-            LoadOutcome outcome;
-            auto loaded = PreviewSource::loadFull(path);
-            if (loaded)
-                outcome.source = std::move(loaded).value();
-            else
-                outcome.error = QString::fromStdString(loaded.error().describe());
-            return outcome;
-        }));
-        return;
-    }
-    if (!m_detailScheduler->isBusy()) {
-        statusBar()->showMessage(tr("Rendering full resolution..."));
-        m_detailScheduler->requestRender(m_params.toProcessParams());
-    }
+    if (needsDetail())
+        m_session->requestDetail();
 }
 
 void MainWindow::onDetailFinished(const RenderOutput& output)
 {
     statusBar()->clearMessage();
-    const core::ProcessParams wanted = m_params.toProcessParams();
-    if (!output.ok() || output.params != wanted || m_scheduler->isBusy())
-        return;   // stale, or a newer preview is on its way: it will ask again when idle
-    m_view->setImages(output.display, output.before, m_source.fullSize);
+    m_view->setImages(output.display, output.before, m_session->source().fullSize);
     m_view->setOverlay(output.overlay);
-    m_detailShown = true;
     m_timeLabel->setText(tr("Full resolution %1 ms").arg(output.latencyMs, 0, 'f', 0));
     emit detailUpdated();
 }
 
 void MainWindow::onSlidersEdited(ParamCommand::Field field)
 {
-    EditorParams next = m_params;
+    EditorParams next = m_session->params();
     m_sliders->applyTo(next, field);
     pushParams(field, next);
 }
 
 void MainWindow::onMethodChosen(const QString& id)
 {
-    EditorParams next = m_params;
+    EditorParams next = m_session->params();
     next.method = id;
-    m_methodByKind[m_sourceKind] = id;
+    m_session->rememberMethod(m_session->sourceKind(), id);
     ++m_gesture;
     pushParams(ParamCommand::Field::Method, next);
     ++m_gesture;
@@ -403,33 +308,34 @@ void MainWindow::onMethodChosen(const QString& id)
 
 void MainWindow::pushParams(ParamCommand::Field field, const EditorParams& next)
 {
-    if (next == m_params)
+    if (next == m_session->params())
         return;
-    m_undo->push(new ParamCommand(field, m_gesture, m_params, next,
+    m_undo->push(new ParamCommand(field, m_gesture, m_session->params(), next,
                                   [this](const EditorParams& p) { applyParams(p); }));
 }
 
 void MainWindow::applyParams(const EditorParams& params)
 {
-    m_params = params;
     m_sliders->setValues(params);
     m_methods->setCurrentMethodId(params.method);
-    requestRender();
+    m_session->setParams(params);
+    if (m_compare && m_compare->isVisible())
+        m_compare->setParams(params.toProcessParams());
 }
 
 void MainWindow::refreshFilmStrip()
 {
     const QSignalBlocker block(m_filmStrip);
     m_filmStrip->clear();
-    for (const QString& path : m_files) {
+    for (const QString& path : m_session->files()) {
         auto* item = new QListWidgetItem(QFileInfo(path).fileName(), m_filmStrip);
         item->setToolTip(path);
         item->setData(Qt::UserRole, path);
         if (const QImage thumb = m_thumbnails->request(path); !thumb.isNull())
             item->setIcon(QIcon(QPixmap::fromImage(thumb)));
     }
-    m_filmStrip->setCurrentRow(m_current);
-    m_filmDock->setVisible(m_files.size() > 1);
+    m_filmStrip->setCurrentRow(m_session->currentIndex());
+    m_filmDock->setVisible(m_session->files().size() > 1);
 }
 
 void MainWindow::addRecent(const QStringList& paths)

@@ -2,11 +2,9 @@
 
 #include <memory>
 
-#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 #include <QStringList>
-#include <QThreadPool>
 
 #include "core/enhance/EnhancerRegistry.h"
 #include "ui/services/PreviewRenderer.h"
@@ -30,6 +28,7 @@ class ImageView;
 class MessageBanner;
 class MethodSelector;
 class OverlayControl;
+class EditorSession;
 class RenderScheduler;
 class SliderPanel;
 class ThumbnailCache;
@@ -57,14 +56,15 @@ public:
     // Files and folders (their supported photos); the first new file is shown.
     void openPaths(const QStringList& paths);
     void selectFile(int index);
-    QStringList openFiles() const { return m_files; }
-    int currentIndex() const { return m_current; }
-    bool isLoading() const { return m_loading; }
-    bool hasPreview() const { return m_lastOutput.ok() && !m_lastOutput.display.isNull(); }
-    const PreviewSource& source() const { return m_source; }
+    QStringList openFiles() const;
+    int currentIndex() const;
+    bool isLoading() const;
+    bool hasPreview() const;
+    const PreviewSource& source() const;
 
-    const EditorParams& params() const { return m_params; }
-    const RenderOutput& lastOutput() const { return m_lastOutput; }
+    const EditorParams& params() const;
+    const RenderOutput& lastOutput() const;
+    EditorSession* session() const { return m_session; }
 
     ImageView* imageView() const { return m_view; }
     SliderPanel* sliderPanel() const { return m_sliders; }
@@ -72,7 +72,7 @@ public:
     OverlayControl* overlayControl() const { return m_overlay; }
     HistogramWidget* histogramWidget() const { return m_histogram; }
     MessageBanner* banner() const { return m_banner; }
-    RenderScheduler* scheduler() const { return m_scheduler; }
+    RenderScheduler* scheduler() const;   // the preview's
     QUndoStack* undoStack() const { return m_undo; }
     QStringList recentFiles() const { return m_recent; }
     QString statusText() const;
@@ -103,7 +103,7 @@ protected:
 private:
     // MainWindow.cpp
     void buildUi();
-    void onSourceLoaded(quint64 sequence, const PreviewSource& source, const QString& error, const QString& path);
+    void onSourceLoaded(const QString& path, const QString& fellBackFrom, const QString& reason);
     void onRenderFinished(quint64 requestId, const RenderOutput& output);
     void onSlidersEdited(ParamCommand::Field field);
     void onMethodChosen(const QString& id);
@@ -135,7 +135,7 @@ private:
     QString settingsFileSuggestion() const;
 
     MainWindowOptions m_options;
-    RenderScheduler* m_scheduler = nullptr;
+    EditorSession* m_session = nullptr;
     ImageView* m_view = nullptr;
     MessageBanner* m_banner = nullptr;
     HistogramWidget* m_histogram = nullptr;
@@ -156,26 +156,10 @@ private:
     QPointer<CompareView> m_compare;
     QPointer<BatchExportDialog> m_batch;
 
-    EditorParams m_params;
-    // The method last chosen for RAW and for raster photos ("raw"/"raster" -> id; absent: the
-    // measured default, core::defaultMethodFor). m_sourceKind is the open photo's kind.
-    QHash<QString, QString> m_methodByKind;
-    QString m_sourceKind = QStringLiteral("raster");
     int m_gesture = 0;
-    QStringList m_files;
     QStringList m_recent;
-    int m_current = -1;
-    PreviewSource m_source;
-    RenderOutput m_lastOutput;
-    RenderScheduler* m_detailScheduler = nullptr;
-    PreviewSource m_detailSource;          // the current file at full resolution, once loaded
-    bool m_detailLoading = false;
-    bool m_detailShown = false;            // the view shows m_params at full resolution
     core::ImageBuffer m_reference;
     QString m_referenceName;
-    QThreadPool m_loadPool;
-    quint64 m_loadSequence = 0;
-    bool m_loading = false;
 };
 
 }  // namespace nocturne::ui

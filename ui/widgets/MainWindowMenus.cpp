@@ -22,6 +22,7 @@
 #include "ui/widgets/BatchExportDialog.h"
 #include "ui/widgets/CompareView.h"
 #include "ui/widgets/ImageView.h"
+#include "ui/services/EditorSession.h"
 #include "ui/widgets/MainWindow.h"
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/MethodSelector.h"
@@ -92,7 +93,7 @@ void MainWindow::buildMenus()
     // Arrows step through the open photos while the image (or the film strip, natively) has the
     // focus; a focused slider keeps its own arrow keys.
     const auto step = [this, view](const QString& text, Qt::Key key, int delta) {
-        QAction* action = view->addAction(text, this, [this, delta] { selectFile(m_current + delta); });
+        QAction* action = view->addAction(text, this, [this, delta] { selectFile(m_session->currentIndex() + delta); });
         action->setShortcut(QKeySequence(key));
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         m_view->addAction(action);
@@ -172,7 +173,7 @@ bool MainWindow::loadReference(const QString& path)
         return false;
     }
     // References are well-exposed photos: show them the way the results are shown.
-    m_reference = core::Gamma::encode(loaded->rgb, static_cast<float>(m_params.gamma));
+    m_reference = core::Gamma::encode(loaded->rgb, static_cast<float>(m_session->params().gamma));
     m_referenceName = QFileInfo(path).fileName();
     if (m_compare)
         m_compare->setReference(m_reference, m_referenceName);
@@ -194,9 +195,9 @@ CompareView* MainWindow::showCompareView()
         if (!m_reference.empty())
             m_compare->setReference(m_reference, m_referenceName);
     }
-    m_compare->setParams(m_params.toProcessParams());
-    if (!m_source.isNull())
-        m_compare->setSource(m_source);
+    m_compare->setParams(m_session->params().toProcessParams());
+    if (!m_session->source().isNull())
+        m_compare->setSource(m_session->source());
     m_compare->show();
     m_compare->raise();
     return m_compare;
@@ -210,9 +211,9 @@ BatchExportDialog* MainWindow::showBatchDialog()
                                                      QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
                                   .toString());
     }
-    m_batch->setParams(m_params);
+    m_batch->setParams(m_session->params());
     if (m_batch->inputs().isEmpty())
-        m_batch->setInputs(m_files);
+        m_batch->setInputs(m_session->files());
     m_batch->show();
     m_batch->raise();
     return m_batch;
@@ -220,23 +221,23 @@ BatchExportDialog* MainWindow::showBatchDialog()
 
 void MainWindow::exportCurrent()
 {
-    if (m_source.isNull()) {
+    if (m_session->source().isNull()) {
         m_banner->showInfo(tr("Open a photo first (File > Open, or drop one here)."));
         return;
     }
-    const QFileInfo info(m_source.path);
+    const QFileInfo info(m_session->source().path);
     const QString suggestion = info.dir().filePath(info.completeBaseName() + QStringLiteral("_nocturne.jpg"));
     // A linear DNG only makes sense from sensor data: offered for RAW photos only.
     QString filters = tr("JPEG (*.jpg);;PNG (*.png);;TIFF (*.tif)");
-    if (m_source.image && m_source.image->meta.sensor != core::SensorKind::NotRaw)
+    if (m_session->source().image && m_session->source().image->meta.sensor != core::SensorKind::NotRaw)
         filters += tr(";;DNG, linear, for raw editors (*.dng)");
     const QString destination = QFileDialog::getSaveFileName(this, tr("Export Full Size"), suggestion, filters);
     if (destination.isEmpty())
         return;
     BatchSettings settings;
-    settings.inputs = {m_source.path};
+    settings.inputs = {m_session->source().path};
     settings.explicitDestination = destination;
-    settings.params = m_params.toProcessParams();
+    settings.params = m_session->params().toProcessParams();
     const QString suffix = QFileInfo(destination).suffix().toLower();
     settings.exportOptions.format = suffix == QLatin1String("png")                                        ? core::ExportFormat::Png
                                     : (suffix == QLatin1String("tif") || suffix == QLatin1String("tiff")) ? core::ExportFormat::Tiff
@@ -310,9 +311,9 @@ void MainWindow::loadSettings()
     for (const QString& kind : {QStringLiteral("raw"), QStringLiteral("raster")}) {
         const QString id = current ? s.value(QStringLiteral("params/method/") + kind).toString() : QString();
         if (!id.isEmpty() && m_methods->indexOfMethod(id) >= 0)
-            m_methodByKind[kind] = id;
+            m_session->rememberMethod(kind, id);
     }
-    p.method = m_methodByKind.value(QStringLiteral("raster"),
+    p.method = m_session->methodByKind().value(QStringLiteral("raster"),
                                     QString::fromStdString(core::defaultMethodFor(core::SourceKind::Raster,
                                                                                   *m_options.registry)));
     if (current) {
@@ -322,7 +323,7 @@ void MainWindow::loadSettings()
     p.useExposureRatio = s.value(QStringLiteral("params/useExposureRatio"), p.useExposureRatio).toBool();
     p.exposureRatio = s.value(QStringLiteral("params/exposureRatio"), p.exposureRatio).toDouble();
     p.gamma = s.value(QStringLiteral("params/gamma"), p.gamma).toDouble();
-    m_params = p;
+    m_session->setParams(p);
     m_sliders->setValues(p);
     m_methods->setCurrentMethodId(p.method);
     m_overlay->setOverlayEnabled(s.value(QStringLiteral("overlay/enabled"), false).toBool());
@@ -348,13 +349,13 @@ void MainWindow::saveSettings() const
 {
     QSettings s(kSettingsOrg, kSettingsApp);
     s.setValue(QStringLiteral("params/version"), kParamsVersion);
-    for (auto it = m_methodByKind.cbegin(); it != m_methodByKind.cend(); ++it)
+    for (auto it = m_session->methodByKind().cbegin(); it != m_session->methodByKind().cend(); ++it)
         s.setValue(QStringLiteral("params/method/") + it.key(), it.value());
-    s.setValue(QStringLiteral("params/m"), m_params.m);
-    s.setValue(QStringLiteral("params/noiseReduction"), m_params.noiseReduction);
-    s.setValue(QStringLiteral("params/useExposureRatio"), m_params.useExposureRatio);
-    s.setValue(QStringLiteral("params/exposureRatio"), m_params.exposureRatio);
-    s.setValue(QStringLiteral("params/gamma"), m_params.gamma);
+    s.setValue(QStringLiteral("params/m"), m_session->params().m);
+    s.setValue(QStringLiteral("params/noiseReduction"), m_session->params().noiseReduction);
+    s.setValue(QStringLiteral("params/useExposureRatio"), m_session->params().useExposureRatio);
+    s.setValue(QStringLiteral("params/exposureRatio"), m_session->params().exposureRatio);
+    s.setValue(QStringLiteral("params/gamma"), m_session->params().gamma);
     s.setValue(QStringLiteral("overlay/enabled"), m_overlay->isOverlayEnabled());
     s.setValue(QStringLiteral("overlay/opacity"), m_overlay->opacity());
     s.setValue(QStringLiteral("view/split"), m_view->isSplitEnabled());

@@ -8,6 +8,7 @@
 
 #include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/ProcessParamsFile.h"
+#include "ui/services/EditorSession.h"
 #include "ui/widgets/MainWindow.h"
 #include "ui/widgets/MessageBanner.h"
 #include "ui/widgets/MethodSelector.h"
@@ -27,10 +28,10 @@ QString settingsFilter()
 QString MainWindow::settingsFileSuggestion() const
 {
     const QString ext = QString::fromLatin1(core::ProcessParamsFile::kExtension);
-    if (m_source.isNull())
+    if (m_session->source().isNull())
         return QDir(QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
             .filePath(QStringLiteral("settings") + ext);
-    const QFileInfo photo(m_source.path);
+    const QFileInfo photo(m_session->source().path);
     return photo.dir().filePath(photo.completeBaseName() + ext);
 }
 
@@ -52,7 +53,7 @@ void MainWindow::loadSettingsWithDialog()
 
 bool MainWindow::saveSettingsFile(const QString& path)
 {
-    const auto written = core::ProcessParamsFile::write(m_params.toProcessParams(), path.toStdString());
+    const auto written = core::ProcessParamsFile::write(m_session->params().toProcessParams(), path.toStdString());
     if (!written) {
         m_banner->showError(tr("Could not save the settings: %1")
                                 .arg(QString::fromStdString(written.error().describe())));
@@ -70,10 +71,10 @@ bool MainWindow::loadSettingsFile(const QString& path)
                                 .arg(QString::fromStdString(loaded.error().describe())));
         return false;
     }
-    EditorParams next = EditorParams::fromProcessParams(*loaded, m_params);
+    EditorParams next = EditorParams::fromProcessParams(*loaded, m_session->params());
     QString note;
     if (next.method == QLatin1String(core::kAutoMethod)) {
-        const auto kind = m_sourceKind == QLatin1String("raw") ? core::SourceKind::Raw : core::SourceKind::Raster;
+        const auto kind = m_session->sourceKind() == QLatin1String("raw") ? core::SourceKind::Raw : core::SourceKind::Raster;
         next.method = QString::fromStdString(core::defaultMethodFor(kind, *m_options.registry));
     }
     if (m_methods->indexOfMethod(next.method) < 0 || !m_methods->isMethodEnabled(next.method)) {
@@ -82,7 +83,7 @@ bool MainWindow::loadSettingsFile(const QString& path)
         note = tr(" The method \"%1\" is not available for this photo here; showing %2 instead.")
                    .arg(wanted, next.method);
     }
-    m_methodByKind[m_sourceKind] = next.method;
+    m_session->rememberMethod(m_session->sourceKind(), next.method);
     ++m_gesture;
     pushParams(ParamCommand::Field::Settings, next);
     ++m_gesture;
