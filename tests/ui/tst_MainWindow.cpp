@@ -6,6 +6,7 @@
 #include <QMimeData>
 #include <QAction>
 #include <QScopeGuard>
+#include <QProcess>
 #include <QSettings>
 
 #include "core/pipeline/ProcessParamsFile.h"
@@ -18,6 +19,7 @@
 #include <QtTest>
 
 #include "tests/ui/UiTestSupport.h"
+#include "ui/services/BatchExporter.h"
 #include "ui/services/PreviewSource.h"
 #include "ui/services/RenderScheduler.h"
 #include "ui/widgets/ImageView.h"
@@ -52,6 +54,7 @@ private slots:
     void hoverShowsThePixelValueAndWheelZoomsAroundTheCursor();
     void zoomingInShowsFullResolution();
     void settingsFilesSaveLoadAndUndo();
+    void savedSettingsReplayThroughTheCliByteForByte();
 
 private:
     std::unique_ptr<ui::MainWindow> makeWindow();
@@ -575,6 +578,48 @@ void tst_MainWindow::settingsFilesSaveLoadAndUndo()
                  && window->banner()->text().contains(QStringLiteral("gamma")),
              qPrintable(window->banner()->text()));
     QCOMPARE(window->params(), before);
+}
+
+void tst_MainWindow::savedSettingsReplayThroughTheCliByteForByte()
+{
+    // What the editor exports with its settings, nocturne-cli --params reproduces exactly.
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, {m_pngB}));
+    ui::MethodSelector* selector = window->methodSelector();
+    selector->setCurrentIndex(selector->indexOfMethod("dhe"));
+    emit selector->activated(selector->currentIndex());
+    window->sliderPanel()->amplifierSpin()->setValue(0.27);
+    window->sliderPanel()->gammaSpin()->setValue(2.6);
+    window->sliderPanel()->noiseSpin()->setValue(1.7);
+    QCOMPARE(window->params().method, QStringLiteral("dhe"));
+    QTemporaryDir out;
+    const QString settings = out.filePath("look.nocturne.json");
+    QVERIFY(window->saveSettingsFile(settings));
+
+    // The editor's export path: BatchExporter with the window's parameters.
+    ui::BatchSettings exportSettings;
+    exportSettings.inputs = {m_pngB};
+    exportSettings.explicitDestination = out.filePath("editor.png");
+    exportSettings.params = window->params().toProcessParams();
+    exportSettings.exportOptions.format = core::ExportFormat::Png;
+    exportSettings.exportOptions.bitsPerChannel = 16;
+    ui::BatchExporter exporter(m_registry);
+    QSignalSpy finished(&exporter, &ui::BatchExporter::batchFinished);
+    QVERIFY(exporter.start(exportSettings));
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.at(0).at(0).value<ui::BatchSummary>().written, 1);
+
+    QProcess cli;
+    cli.start(QStringLiteral(NOCTURNE_CLI_PATH),
+              {m_pngB, "-o", out.filePath("cli"), "--params", settings, "--format", "png", "--bits", "16", "-q"});
+    QVERIFY(cli.waitForFinished(60000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    QFile a(out.filePath("editor.png"));
+    QFile b(out.filePath("cli/b_nocturne.png"));
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    const QByteArray editorBytes = a.readAll();
+    QVERIFY(editorBytes.size() > 1000);
+    QVERIFY(editorBytes == b.readAll());
 }
 
 QTEST_MAIN(tst_MainWindow)
