@@ -20,10 +20,8 @@ import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from nocturne_data import photo_select as sel  # noqa: E402
-from nocturne_data import photos  # noqa: E402
+from nocturne_data import photo_select as sel
+from nocturne_data import photos
 
 # Wallpaper/sample-image packages of Debian bookworm. python3-skimage (not -lib, which is
 # only compiled code) ships skimage/data with astronaut, coffee, chelsea, ...

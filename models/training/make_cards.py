@@ -10,13 +10,10 @@ import argparse
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+import numpy as np
+from PIL import Image, ImageDraw
 
-import numpy as np  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
-
-from nocturne_eval.files import read_png16  # noqa: E402
+from nocturne_eval.files import read_png16
 
 
 def main(argv=None) -> int:

@@ -19,14 +19,13 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+import torch
 
-import torch  # noqa: E402
-
-from nocturne_export import build_inference_model, sha256_of  # noqa: E402
-from nocturne_export.goldens import (CASES, GOLDEN_SEED, PYTHON_TOLERANCE,  # noqa: E402
+from nocturne_export import build_inference_model, sha256_of
+from nocturne_export.goldens import (CASES, GOLDEN_SEED, PYTHON_TOLERANCE,
                                      default_root, outputs_of, read_golden, write_golden)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def export_with_cli(case, out_dir: str) -> float:

@@ -27,12 +27,11 @@ import tempfile
 import numpy as np
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+from nocturne_data import camera_jpeg as cj
+from nocturne_data import photos as ph
+from nocturne_data import unprocess as up
 
-from nocturne_data import camera_jpeg as cj  # noqa: E402
-from nocturne_data import photos as ph  # noqa: E402
-from nocturne_data import unprocess as up  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SAMPLES = os.path.join(ROOT, "resources", "samples")

@@ -21,12 +21,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from nocturne_data import SyntheticPairs  # noqa: E402
-from nocturne_data import engine_exposure as ee  # noqa: E402
-from nocturne_data import pairs  # noqa: E402
-from nocturne_data.dataset import item_seed, random_crop  # noqa: E402
+from nocturne_data import SyntheticPairs
+from nocturne_data import engine_exposure as ee
+from nocturne_data import pairs
+from nocturne_data.dataset import item_seed, random_crop
 
 
 def luma_noise(disp: torch.Tensor) -> float:

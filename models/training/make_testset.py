@@ -16,17 +16,16 @@ import json
 import os
 import sys
 
+import numpy as np
+import torch
+
+from nocturne_data import pairs
+from nocturne_data import photos as ph
+from nocturne_data.dataset import item_seed
+from nocturne_data.unprocess import RGB2XYZ
+from nocturne_eval.files import write_dng, write_png
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from nocturne_data import pairs  # noqa: E402
-from nocturne_data import photos as ph  # noqa: E402
-from nocturne_data.dataset import item_seed  # noqa: E402
-from nocturne_data.unprocess import RGB2XYZ  # noqa: E402
-from nocturne_eval.files import write_dng, write_png  # noqa: E402
 
 CROP_W, CROP_H = 768, 512
 SEED = 777

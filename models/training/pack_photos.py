@@ -11,10 +11,7 @@ import argparse
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-from nocturne_data import photos as ph  # noqa: E402
+from nocturne_data import photos as ph
 
 
 def main(argv=None) -> int:

@@ -17,12 +17,11 @@ import subprocess
 import sys
 import tempfile
 
+from nocturne_export.cards import CARDS
+from train_many import job_commands
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, HERE)
-
-from nocturne_export.cards import CARDS  # noqa: E402
-from train_many import job_commands  # noqa: E402
 
 BASELINES = ("he", "dhe", "retinex")
 TESTSET = os.path.join(HERE, "cache", "testset")

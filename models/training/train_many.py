@@ -23,12 +23,11 @@ import sys
 import tarfile
 import time
 
+import numpy as np
+
+from nocturne_train import load_config
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-import numpy as np  # noqa: E402
-
-from nocturne_train import load_config  # noqa: E402
 
 KEEP = ("loss.csv", "val.csv", "curves.png", "summary.json", "config.json")
 PART_BYTES = 15 * 2**20
@@ -40,8 +39,8 @@ def config_path(net_id: str) -> str:
 
 def warm_base(net_id: str):
     """(config path, run folder) of the run a network's config warm-starts from, or None."""
-    warm = load_config(config_path(net_id)).get("warm_start")
-    return (warm["config_path"], os.path.join(HERE, warm["run"])) if warm else None
+    warm = load_config(config_path(net_id)).warm_start
+    return (warm.config_path, os.path.join(HERE, warm.run)) if warm else None
 
 
 def job_commands(net_id: str, runs: str, extra: list) -> list:

@@ -16,6 +16,9 @@ from . import pairs
 from . import photos as ph
 
 MODES = ("raw", "camera", "ba-gan", "jpeg")
+# The pair function of each mode; SyntheticPairs passes it (y, gen, **pair_kwargs).
+PAIR_FUNCTIONS = {"raw": pairs.raw_pair, "camera": pairs.camera_srgb_pair,
+                  "jpeg": pairs.jpeg_pair, "ba-gan": pairs.ba_gan_pair}
 
 
 def item_seed(*parts: int) -> int:
@@ -127,21 +130,12 @@ class SyntheticPairs(Dataset):
         gen = torch.Generator().manual_seed(item_seed(self.seed, self.epoch, index))
         photo = int(torch.randint(len(self.store), (1,), generator=gen))
         y = random_crop(self.store.image(photo), self.crop, gen)[None]
-        if self.mode == "raw":
-            p = pairs.raw_pair(y, gen, **self.pair_kwargs)
-            out = {"input": p["input"][0], "ratio": p["ratio"][0], "target": p["target"][0]}
-        elif self.mode == "camera":
-            p = pairs.camera_srgb_pair(y, gen, **self.pair_kwargs)
-            out = {"input": p["input"][0], "target": p["target"][0],
-                   "attention": p["attention"][0], "ratio": p["ratio"][0]}
-        elif self.mode == "jpeg":
-            p = pairs.jpeg_pair(y, gen, **self.pair_kwargs)
-            out = {"input": p["input"][0], "target": p["target"][0],
-                   "attention": p["attention"][0]}
-        else:
-            p = pairs.ba_gan_pair(y, gen, **self.pair_kwargs)
-            out = {"input": p["input"][0], "target": p["target"][0],
-                   "attention": p["attention"][0]}
+        p = PAIR_FUNCTIONS[self.mode](y, gen, **self.pair_kwargs)
+        out = {"input": p["input"][0], "target": p["target"][0]}
+        if self.mode != "raw":
+            out["attention"] = p["attention"][0]
+        if self.mode in ("raw", "camera"):
+            out["ratio"] = p["ratio"][0]
         out["photo"] = torch.tensor(photo)
         return out
 

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .msssim import gaussian_kernel1d, ms_ssim
+from .msssim import gaussian_kernel1d, ms_ssim, ssim
 from .vgg import VGG19Features
 
 
@@ -31,6 +31,15 @@ def lamba_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 def gia_loss(pred: torch.Tensor, target: torch.Tensor, gamma: float = 0.84) -> torch.Tensor:
     """gamma on l1 as the GIA paper writes it; Zhao et al. put 0.84 on MS-SSIM (gamma=0.16)."""
     return l1_msssim_loss(pred, target, gamma, 1.0 - gamma)
+
+
+def l1_ssim_loss(pred: torch.Tensor, target: torch.Tensor, ssim_weight: float = 0.2
+                 ) -> Tuple[torch.Tensor, Dict[str, float]]:
+    """Restoration in the engine's exposure: L1 keeps the tones, the SSIM term the local
+    structure that real-photo SSIM scores. pred is taken in fp32: under autocast it is bf16."""
+    l1 = F.l1_loss(pred.float(), target)
+    s = ssim(pred.float().clamp(0, 1), target)
+    return l1 + ssim_weight * (1.0 - s), {"l1": float(l1), "ssim": float(s)}
 
 
 # ---------------------------------------------------------------- BA-GAN

@@ -17,7 +17,7 @@ from nocturne_data.dataset import PhotoStore
 from nocturne_data import photos as ph
 from nocturne_models.checkpoint import load_npz, save_npz
 
-from .config import learning_rate
+from .config import TrainConfig, as_dict, learning_rate
 from .plot import plot_curves
 from .tasks import make_task
 
@@ -43,31 +43,30 @@ def hardware(device: str = "cpu") -> str:
             f"torch threads {torch.get_num_threads()}")
 
 
-def data_description(cfg: dict) -> str:
-    modes = ", ".join(f"{m} {s:g}" for m, s in cfg["data"]["modes"].items())
-    return (f"synthetic pairs from photos.json split '{cfg['data']['split']}' "
+def data_description(cfg: TrainConfig) -> str:
+    modes = ", ".join(f"{m} {s:g}" for m, s in cfg.data.modes.items())
+    return (f"synthetic pairs from photos.json split '{cfg.data.split}' "
             f"(nocturne_data.SyntheticPairs; modes: {modes}; pair kwargs "
-            f"{cfg['data'].get('pair_kwargs', {})}); crop {cfg['crop']}, batch {cfg['batch']}")
+            f"{cfg.data.pair_kwargs}); crop {cfg.crop}, batch {cfg.batch}")
 
 
 class BatchSource:
     """Batch for step s = first n_k items of each mode's dataset at epoch s."""
 
-    def __init__(self, cfg: dict, store: Optional[PhotoStore] = None):
-        pack = cfg.get("photo_pack", "")
-        shares = cfg["data"]["modes"]
+    def __init__(self, cfg: TrainConfig, store: Optional[PhotoStore] = None):
+        shares = cfg.data.modes
         total = sum(shares.values())
-        counts, left = {}, cfg["batch"]
+        counts, left = {}, cfg.batch
         names = list(shares)
         for i, m in enumerate(names):
-            n = left if i == len(names) - 1 else int(round(cfg["batch"] * shares[m] / total))
+            n = left if i == len(names) - 1 else int(round(cfg.batch * shares[m] / total))
             counts[m] = min(n, left)
             left -= counts[m]
-        split = cfg["data"]["split"]
-        self.store = store or PhotoStore(ph.photos_for_split(split), pack_dir=pack)
-        self.sets = {m: SyntheticPairs(split, m, crop=cfg["crop"], length=max(1, n),
-                                       seed=cfg["seed"] + 1000 * i, store=self.store,
-                                       **cfg["data"].get("pair_kwargs", {}).get(m, {}))
+        split = cfg.data.split
+        self.store = store or PhotoStore(ph.photos_for_split(split), pack_dir=cfg.photo_pack)
+        self.sets = {m: SyntheticPairs(split, m, crop=cfg.crop, length=max(1, n),
+                                       seed=cfg.seed + 1000 * i, store=self.store,
+                                       **cfg.data.pair_kwargs.get(m, {}))
                      for i, (m, n) in enumerate(counts.items()) if n > 0}
         self.counts = counts
 
@@ -105,14 +104,12 @@ class _Steps(torch.utils.data.Dataset):
         return self.source.batch(self.start + i)
 
 
-def validation_items(cfg: dict) -> Dict[str, List[dict]]:
-    v = cfg["validation"]
-    modes = v.get("modes") or list(cfg["data"]["modes"])
+def validation_items(cfg: TrainConfig) -> Dict[str, List[dict]]:
+    v = cfg.validation
     out = {}
-    for m in modes:
-        kwargs = cfg["data"].get("pair_kwargs", {}).get(m, {})
-        out[m] = fixed_validation(m, count=v["count"], crop=v["crop"],
-                                  pack_dir=cfg.get("photo_pack", ""), **kwargs)
+    for m in v.modes or list(cfg.data.modes):
+        out[m] = fixed_validation(m, count=v.count, crop=v.crop, pack_dir=cfg.photo_pack,
+                                  **cfg.data.pair_kwargs.get(m, {}))
     return out
 
 
@@ -159,12 +156,12 @@ def _truncate_csv(path: str, last_step: int) -> None:
         csv.writer(f).writerows(keep)
 
 
-def save_state(task, run_dir: str, step: int, wall: float, cfg: dict) -> None:
-    meta = {"network": cfg["network"], "step": step, "config": cfg.get("source", "")}
-    if "jpeg" in cfg["data"]["modes"]:
+def save_state(task, run_dir: str, step: int, wall: float, cfg: TrainConfig) -> None:
+    meta = {"network": cfg.network, "step": step, "config": cfg.source}
+    if "jpeg" in cfg.data.modes:
         # Trained on engine-amplified (and perhaps noise-reduced) inputs: the package must ask
         # the engine for exactly that input.
-        nr = float(cfg["data"].get("pair_kwargs", {}).get("jpeg", {}).get("noise_reduction", 0))
+        nr = float(cfg.data.pair_kwargs.get("jpeg", {}).get("noise_reduction", 0))
         meta["engine_amplifier"] = "engine" if nr > 0 else "rgb"
     tmp = os.path.join(run_dir, CHECKPOINT + ".tmp")
     save_npz(task.model, tmp, meta)
@@ -190,18 +187,18 @@ def load_state(task, run_dir: str) -> Dict:
     return state
 
 
-def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = None,
+def train(cfg: TrainConfig, run_dir: str, resume: bool = False, steps: Optional[int] = None,
           command: Optional[List[str]] = None, log=print) -> dict:
     """Run (or resume) cfg in run_dir; returns the summary (also written to summary.json).
-    `steps` overrides cfg['steps'] as a stop point without changing the lr schedule."""
+    `steps` overrides cfg.steps as a stop point without changing the lr schedule."""
     os.makedirs(run_dir, exist_ok=True)
-    torch.set_num_threads(int(cfg["threads"]))
-    cuda = str(cfg["device"]).startswith("cuda")
+    torch.set_num_threads(cfg.threads)
+    cuda = cfg.device.startswith("cuda")
     if cuda:
         torch.backends.cudnn.benchmark = True  # fixed crop sizes: pick the fastest kernels
-    torch.manual_seed(int(cfg["seed"]))
+    torch.manual_seed(cfg.seed)
     task = make_task(cfg)
-    stop = int(steps if steps is not None else cfg["steps"])
+    stop = int(steps if steps is not None else cfg.steps)
     start, wall0 = 0, 0.0
     loss_csv = os.path.join(run_dir, "loss.csv")
     val_csv = os.path.join(run_dir, "val.csv")
@@ -210,28 +207,28 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
         start, wall0 = int(state["step"]), float(state["wall_time_s"])
         _truncate_csv(loss_csv, start)
         _truncate_csv(val_csv, start)
-        log(f"resumed {cfg['network']} at step {start}")
+        log(f"resumed {cfg.network} at step {start}")
     elif not resume:
         for p in (loss_csv, val_csv):
             if os.path.exists(p):
                 os.remove(p)
     warm = None
-    if cfg.get("warm_start"):
-        ws = cfg["warm_start"]
-        base_dir = os.path.join(ph.TRAINING_DIR, ws["run"])
+    if cfg.warm_start is not None:
+        ws = cfg.warm_start
+        base_dir = os.path.join(ph.TRAINING_DIR, ws.run)
         if start == 0:  # a resumed run already holds the warm-started weights
             task.warm_start(base_dir)
         base = _read_json(os.path.join(base_dir, "summary.json"))
-        warm = {"config": ws["config"], "run": ws["run"], "steps": base["steps"],
+        warm = {"config": ws.config, "run": ws.run, "steps": base["steps"],
                 "wall_time_s": base["wall_time_s"], "hardware": base["hardware"]}
         if start == 0:
-            log(f"warm start from {ws['run']} ({base['steps']} steps)")
+            log(f"warm start from {ws.run} ({base['steps']} steps)")
     with open(os.path.join(run_dir, "config.json"), "w", encoding="utf-8") as f:
-        json.dump(cfg, f, indent=2)
+        json.dump(as_dict(cfg), f, indent=2)
     source = BatchSource(cfg)
     val = validation_items(cfg)
     t0 = time.time()
-    max_wall = float(cfg.get("max_wall_s") or 0)
+    max_wall = cfg.max_wall_s
     step = start
     stopped_early = False
 
@@ -251,27 +248,27 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
     if start == 0:
         run_validation(0)
     last_val = None
-    batches = source.batches(start, stop, int(cfg["workers"]), pin=cuda)
+    batches = source.batches(start, stop, cfg.workers, pin=cuda)
     while step < stop:
         progress = None
-        if cfg["schedule"].get("by_wall") and max_wall > 0:
+        if cfg.schedule.by_wall and max_wall > 0:
             progress = (wall0 + time.time() - t0) / max_wall
         lr = learning_rate(cfg, step, progress)
         ts = time.time()
         parts = task.train_step(next(batches), lr)
         step += 1
         if not all(math.isfinite(v) for v in parts.values()):
-            raise FloatingPointError(f"{cfg['network']}: non-finite loss at step {step}: {parts}")
+            raise FloatingPointError(f"{cfg.network}: non-finite loss at step {step}: {parts}")
         row = {"step": step, "lr": f"{lr:.3e}", "seconds": round(time.time() - ts, 3)}
         row.update({k: f"{v:.6g}" for k, v in parts.items()})
         _append_csv(loss_csv, row)
-        if step % int(cfg["log_every"]) == 0:
+        if step % cfg.log_every == 0:
             log(" ".join(f"{k}={v}" for k, v in row.items()))
         elapsed = wall0 + time.time() - t0
         out_of_time = max_wall > 0 and elapsed >= max_wall
-        if step % int(cfg["validation"]["every"]) == 0 or step == stop or out_of_time:
+        if step % cfg.validation.every == 0 or step == stop or out_of_time:
             last_val = run_validation(step)
-        if step % int(cfg["checkpoint_every"]) == 0 or step == stop or out_of_time:
+        if step % cfg.checkpoint_every == 0 or step == stop or out_of_time:
             save_state(task, run_dir, step, wall0 + time.time() - t0, cfg)
         if out_of_time and step < stop:
             stopped_early = True
@@ -279,18 +276,18 @@ def train(cfg: dict, run_dir: str, resume: bool = False, steps: Optional[int] = 
             break
     wall = wall0 + time.time() - t0
     plot_curves(loss_csv, val_csv, os.path.join(run_dir, "curves.png"),
-                f"{cfg['network']}: {step} steps, {wall / 60:.1f} min")
+                f"{cfg.network}: {step} steps, {wall / 60:.1f} min")
     summary = {
         "command": " ".join(command or sys.argv),
-        "hardware": hardware(cfg["device"]),
+        "hardware": hardware(cfg.device),
         "steps": step,
-        "planned_steps": int(cfg["steps"]),
+        "planned_steps": cfg.steps,
         "stopped_early": stopped_early,
         "wall_time_s": round(wall, 1),
         "data": data_description(cfg),
         "torch_version": torch.__version__,
-        "config": cfg.get("source", ""),
-        "optimiser": dict(cfg["optimiser"], schedule=cfg["schedule"]),
+        "config": cfg.source,
+        "optimiser": dict(as_dict(cfg.optimiser), schedule=as_dict(cfg.schedule)),
         "final_validation": last_val,
     }
     if warm:

@@ -19,9 +19,12 @@ from nocturne_models.ba_gan import input_head_from_spec
 from nocturne_models.checkpoint import load_npz
 from nocturne_models.common import kaiming_reinit
 from nocturne_models.losses import (BAGANGeneratorLoss, NEIDLoss, attention_target,
-                                    discriminator_loss, gia_loss, gradient_penalty, lamba_loss)
+                                    discriminator_loss, gia_loss, gradient_penalty, l1_ssim_loss,
+                                    lamba_loss)
 from nocturne_models.msssim import ssim
 from nocturne_models.vgg import VGG19Features
+
+from .config import TrainConfig
 
 
 def stack(items: List[dict], key: str) -> torch.Tensor:
@@ -43,19 +46,19 @@ def psnr(pred: torch.Tensor, target: torch.Tensor) -> float:
 class Task:
     """Generator-only task: loss(model(input), target)."""
 
-    def __init__(self, cfg: dict):
+    def __init__(self, cfg: TrainConfig):
         self.cfg = cfg
-        self.net_id = cfg["network"]
-        self.device = torch.device(cfg["device"])
-        self.model = build(self.net_id, **cfg["model_kwargs"])
-        if cfg["init"] == "kaiming":
+        self.net_id = cfg.network
+        self.device = torch.device(cfg.device)
+        self.model = build(self.net_id, **cfg.model_kwargs)
+        if cfg.init == "kaiming":
             kaiming_reinit(self.model)
         self.model.to(self.device)
-        opt = cfg["optimiser"]
-        self.optimisers = {"g": torch.optim.Adam(self.model.parameters(), lr=opt["lr"],
-                                                 betas=tuple(opt["betas"]))}
-        self.loss_name = cfg["loss"]
-        self.neid_loss = NEIDLoss(**cfg.get("loss_kwargs", {})) if self.loss_name == "neid" else None
+        opt = cfg.optimiser
+        self.optimisers = {"g": torch.optim.Adam(self.model.parameters(), lr=opt.lr,
+                                                 betas=tuple(opt.betas))}
+        self.loss_name = cfg.loss
+        self.neid_loss = NEIDLoss(**cfg.loss_kwargs) if self.loss_name == "neid" else None
 
     def warm_start(self, run_dir: str) -> None:
         """Load the final weights of another run of this network (its config.json says which
@@ -66,7 +69,7 @@ class Task:
             base_cfg = json.load(f)
         base = build(self.net_id, **base_cfg.get("model_kwargs", {}))
         load_npz(base, os.path.join(run_dir, "checkpoint.npz"))
-        head = self.cfg["model_kwargs"].get("attention_head")
+        head = self.cfg.model_kwargs.get("attention_head")
         if head == "input" and base_cfg.get("model_kwargs", {}).get("attention_head", "spec") == "spec":
             base = input_head_from_spec(base)
         self.model.load_state_dict(base.state_dict())
@@ -112,13 +115,7 @@ class Task:
         if self.loss_name == "gia":
             return gia_loss(pred, y), {}
         if self.loss_name == "l1_ssim":
-            # Restoration in the engine's exposure: L1 keeps the tones, the SSIM term the
-            # local structure that real-photo SSIM scores (weights in loss_kwargs).
-            kw = self.cfg.get("loss_kwargs", {})
-            l1 = F.l1_loss(pred.float(), y)
-            s = ssim(pred.float().clamp(0, 1), y)
-            total = l1 + float(kw.get("ssim_weight", 0.2)) * (1.0 - s)
-            return total, {"l1": float(l1), "ssim": float(s)}
+            return l1_ssim_loss(pred, y, **self.cfg.loss_kwargs)
         return F.l1_loss(pred, y), {}
 
     def train_step(self, items: List[dict], lr: float) -> Dict[str, float]:
@@ -139,11 +136,8 @@ class Task:
     def autocast(self):
         """bf16 autocast when the config asks for it ("autocast": "bf16"): on a CPU with
         AVX-512 BF16 it is 2-4x faster for convolutions; weights and optimiser stay fp32."""
-        kind = self.cfg.get("autocast", "")
-        if kind == "bf16":
+        if self.cfg.autocast == "bf16":
             return torch.autocast(self.device.type, dtype=torch.bfloat16)
-        if kind:
-            raise ValueError(f"autocast '{kind}' is not supported: use 'bf16' or leave it empty")
         return contextlib.nullcontext()
 
     @torch.no_grad()
@@ -177,19 +171,18 @@ class BAGANTask(Task):
     (random VGG, see vgg.py) while contributing little to a generator that cannot yet
     reproduce the scene."""
 
-    def __init__(self, cfg: dict):
+    def __init__(self, cfg: TrainConfig):
         super().__init__(cfg)
-        gan = cfg.get("gan", {})
-        self.disc = BADiscriminator(spectral_norm=bool(gan.get("spectral_norm", True)))
+        gan = cfg.gan
+        self.disc = BADiscriminator(spectral_norm=gan.spectral_norm)
         self.disc.to(self.device)
-        self.optimisers["d"] = torch.optim.Adam(self.disc.parameters(),
-                                                lr=float(gan.get("d_lr", 1e-4)),
-                                                betas=tuple(cfg["optimiser"]["betas"]))
-        self.d_lr_ratio = float(gan.get("d_lr", 1e-4)) / float(cfg["optimiser"]["lr"])
-        self.adv_start = int(gan.get("adv_start", 0))
-        self.content_start = int(gan.get("content_start", 0))
-        self.gp_weight = float(gan.get("gp_weight", 10.0))
-        self.gloss = BAGANGeneratorLoss(VGG19Features(), **gan.get("weights", {}))
+        self.optimisers["d"] = torch.optim.Adam(self.disc.parameters(), lr=gan.d_lr,
+                                                betas=tuple(cfg.optimiser.betas))
+        self.d_lr_ratio = gan.d_lr / cfg.optimiser.lr
+        self.adv_start = gan.adv_start
+        self.content_start = gan.content_start
+        self.gp_weight = gan.gp_weight
+        self.gloss = BAGANGeneratorLoss(VGG19Features(), **gan.weights)
         self.gloss.to(self.device)
         self.step = 0
 
@@ -244,5 +237,5 @@ class BAGANTask(Task):
         return {"discriminator": self.disc}
 
 
-def make_task(cfg: dict) -> Task:
-    return BAGANTask(cfg) if cfg["loss"] == "ba-gan" else Task(cfg)
+def make_task(cfg: TrainConfig) -> Task:
+    return BAGANTask(cfg) if cfg.loss == "ba-gan" else Task(cfg)

@@ -1,10 +1,8 @@
-import os
-import sys
-
+"""Shared set-up: two torch threads and a fixed seed per test. models/training is put on
+sys.path by pyproject.toml ([tool.pytest.ini_options] pythonpath), not here."""
 import pytest
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 torch.set_num_threads(2)
 
 

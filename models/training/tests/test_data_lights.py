@@ -1,13 +1,10 @@
 """Light sources in synthetic night scenes (nocturne_data.lights and the pair samplers)."""
-import os
-import sys
 
 import pytest
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nocturne_data import lights as lt  # noqa: E402
-from nocturne_data import pairs  # noqa: E402
+from nocturne_data import lights as lt
+from nocturne_data import pairs
 
 
 def flat(b=2, size=64, level=0.4):

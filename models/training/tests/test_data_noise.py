@@ -1,13 +1,10 @@
 """Noise models (nocturne_data.noise): statistics on flat fields."""
 import math
-import os
-import sys
 
 import pytest
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nocturne_data import noise as nz  # noqa: E402
+from nocturne_data import noise as nz
 
 
 def fixed_params(k=2.0, ratio=100.0, sigma_read=3.0, sigma_row=1.5, bits=14, tukey=False):

@@ -1,16 +1,13 @@
 """Pair samplers and the dataset (nocturne_data.pairs, nocturne_data.dataset)."""
-import os
-import sys
 
 import numpy as np
 import pytest
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nocturne_data import dataset as ds  # noqa: E402
-from nocturne_data import pairs  # noqa: E402
-from nocturne_data import photos as ph  # noqa: E402
-from nocturne_data import unprocess as up  # noqa: E402
+from nocturne_data import dataset as ds
+from nocturne_data import pairs
+from nocturne_data import photos as ph
+from nocturne_data import unprocess as up
 
 
 def crop(seed=0, b=2, size=32):

@@ -1,14 +1,12 @@
 """Photo curation helpers and the committed manifest (nocturne_data.photo_select, photos)."""
 import json
 import os
-import sys
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nocturne_data import photo_select as sel  # noqa: E402
-from nocturne_data import photos as ph  # noqa: E402
+from nocturne_data import photo_select as sel
+from nocturne_data import photos as ph
 
 
 def natural_like(seed=0, h=300, w=400):

@@ -1,12 +1,9 @@
 """Unprocessing, mosaic phases, demosaic and SID packing (nocturne_data.unprocess)."""
-import os
-import sys
 
 import pytest
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nocturne_data import unprocess as up  # noqa: E402
+from nocturne_data import unprocess as up
 
 
 def smooth_image(b=2, h=48, w=64, seed=0):

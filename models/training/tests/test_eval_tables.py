@@ -1,10 +1,7 @@
 """eval_tables.py: the card's tables quote evaluation.json's numbers, bold the network's row and
 add the compared release's row when asked."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import eval_tables  # noqa: E402
+import eval_tables
 
 
 def result(psnr):

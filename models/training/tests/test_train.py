@@ -1,6 +1,7 @@
 """Smoke tests of the training loop (train.py): every config runs a step and writes its files,
 a resumed run continues where it stopped, the PIL plot writes a PNG, the lr schedule."""
 import csv
+import dataclasses
 import glob
 import json
 import os
@@ -12,7 +13,7 @@ import torch
 from nocturne_data import photos as ph
 from nocturne_eval.files import read_png16, write_png
 from nocturne_train import load_config, plot_curves, train
-from nocturne_train.config import learning_rate
+from nocturne_train.config import Validation, learning_rate
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIGS = sorted(glob.glob(os.path.join(HERE, "configs", "*.json")))
@@ -20,20 +21,19 @@ needs_photos = pytest.mark.skipif(not ph.cache_available(),
                                   reason="photo cache missing: run models/training/fetch_photos.py")
 
 
-def tiny(path: str, steps: int = 1, base_dir: str = "") -> dict:
+def tiny(path: str, steps: int = 1, base_dir: str = ""):
     """A fast version of a config; a warm start first trains its base config into base_dir."""
     cfg = load_config(path)
-    if cfg.get("warm_start"):
+    if cfg.warm_start is not None:
         assert base_dir, f"{path} warm-starts: give tiny() a folder for its base run"
-        train(tiny(cfg["warm_start"]["config_path"]), base_dir, log=lambda s: None)
-        cfg["warm_start"]["run"] = base_dir
-    gan = cfg["loss"] == "ba-gan"
-    cfg.update(crop=100 if gan else 64, batch=2, steps=steps, threads=2, max_wall_s=0,
-               checkpoint_every=1, device="cpu", workers=0)
-    cfg["validation"] = {"every": 1, "count": 1, "crop": 100 if gan else 64}
-    if gan:
-        cfg["gan"]["adv_start"] = 0  # exercise the discriminator path too
-    return cfg
+        train(tiny(cfg.warm_start.config_path), base_dir, log=lambda s: None)
+        cfg.warm_start.run = base_dir
+    crop = 100 if cfg.loss == "ba-gan" else 64
+    if cfg.loss == "ba-gan":
+        cfg.gan.adv_start = 0  # exercise the discriminator path too
+    return dataclasses.replace(cfg, crop=crop, batch=2, steps=steps, threads=2, max_wall_s=0.0,
+                               checkpoint_every=1, device="cpu", workers=0,
+                               validation=Validation(every=1, count=1, crop=crop))
 
 
 def rows(path: str) -> list:
@@ -43,7 +43,7 @@ def rows(path: str) -> list:
 
 def test_configs_cover_all_networks():
     from nocturne_models import NETWORKS
-    nets = {load_config(p)["network"] for p in CONFIGS}
+    nets = {load_config(p).network for p in CONFIGS}
     assert nets == set(NETWORKS)
 
 
@@ -66,7 +66,7 @@ def test_one_step_writes_checkpoint_and_logs(path, tmp_path):
     assert read_metadata(str(tmp_path / "checkpoint.npz"))["step"] == 1
     val = rows(tmp_path / "val.csv")[-1]
     attention_cols = [k for k in val if "attention" in k]
-    if cfg["loss"] == "ba-gan":  # the attention head is scored against its Eq. 4 target
+    if cfg.loss == "ba-gan":  # the attention head is scored against its Eq. 4 target
         assert attention_cols and all(-1 <= float(val[k]) <= 1 for k in attention_cols)
     else:
         assert not attention_cols
@@ -105,7 +105,7 @@ def test_warm_start_into_input_head_starts_where_the_base_run_ended(tmp_path):
     """configs/ba-gan-finetune.json fine-tunes the spec-head run with an input-aware head: its first
     validation (before any step) must score exactly what the base run's last one did."""
     cfg = tiny(os.path.join(HERE, "configs", "ba-gan-finetune.json"), base_dir=str(tmp_path / "base"))
-    assert cfg["model_kwargs"]["attention_head"] == "input"
+    assert cfg.model_kwargs["attention_head"] == "input"
     messages = []
     summary = train(cfg, str(tmp_path / "tuned"), log=messages.append)
     assert any("warm start from" in m for m in messages)
@@ -181,11 +181,11 @@ def test_kaiming_init_option_is_validated_and_wakes_neid(tmp_path):
     dead zone); "init": "kaiming" gives an output of image scale. Unknown inits are refused."""
     from nocturne_train.tasks import make_task
     cfg = load_config(os.path.join(HERE, "configs", "neid.json"))
-    cfg["device"] = "cpu"
+    cfg.device = "cpu"
     x = torch.rand(1, 3, 32, 32)
     scales = {}
     for init in ("default", "kaiming"):
-        cfg["init"] = init
+        cfg.init = init
         torch.manual_seed(0)
         task = make_task(cfg)
         with torch.no_grad():
@@ -243,7 +243,7 @@ def test_gan_crop_and_device_are_validated(tmp_path):
     # Without an adversarial phase any crop is fine (the discriminator never runs).
     ok = tmp_path / "ok.json"
     ok.write_text(json.dumps(dict(base, crop=128, gan=dict(base["gan"], adv_start=base["steps"]))))
-    assert load_config(str(ok))["crop"] == 128
+    assert load_config(str(ok)).crop == 128
     bad.write_text(json.dumps(dict(base, device="tpu")))
     with pytest.raises(ValueError, match="device"):
         load_config(str(bad))

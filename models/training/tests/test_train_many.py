@@ -1,17 +1,15 @@
 """train_many.py's collect/unpack round trip: weights come back as fp16, split into parts when
 a file would be too large to travel, and unpack into runs/<id>/checkpoint.npz."""
 import os
-import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
 
-HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, HERE)
-import train_many  # noqa: E402
-from nocturne_models import build  # noqa: E402
-from nocturne_models.checkpoint import load_npz, save_npz  # noqa: E402
+import train_many
+from nocturne_models import build
+from nocturne_models.checkpoint import load_npz, save_npz
 
 
 @pytest.mark.parametrize("part_bytes", [train_many.PART_BYTES, 200_000])
@@ -47,9 +45,8 @@ def test_collect_brings_the_warm_start_base_runs_logs(tmp_path, monkeypatch):
     base = tmp_path / "elsewhere" / "ba-gan-base-gpu"  # bases train into their config's folder
     base.mkdir(parents=True)
     (base / "val.csv").write_text("step\n0\n")
-    monkeypatch.setattr(train_many, "load_config",
-                        lambda path: {"warm_start": {"run": str(base),
-                                                     "config_path": "base.json"}})
+    warm = SimpleNamespace(run=str(base), config_path="base.json")
+    monkeypatch.setattr(train_many, "load_config", lambda path: SimpleNamespace(warm_start=warm))
     train_many.collect(["ba-gan"], str(runs), str(out))
     with tarfile.open(out / "runs.tar.gz") as tar:
         names = set(tar.getnames())
