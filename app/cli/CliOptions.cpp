@@ -55,7 +55,7 @@ bool takesValue(std::string_view name)
         "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format", "--color-space",
         "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels",
         "--device", "--threads", "--tile", "--model-dir", "--noise-reduction", "--exposure",
-        "--params"};
+        "--params", "--precision"};
     for (auto v : kValued)
         if (v == name)
             return true;
@@ -174,6 +174,11 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
         if (!device)
             return badValue(name, value, "auto, cpu, cuda or mps");
         o.engine.device = *device;
+    } else if (name == "--precision") {
+        const auto precision = core::parseCpuPrecision(value);
+        if (!precision)
+            return badValue(name, value, "auto, fp32 or bf16");
+        o.engine.cpuPrecision = *precision;
     } else if (name == "--threads") {
         const auto v = toInteger(value);
         if (!v || *v < 0 || *v > 1024)
@@ -329,6 +334,9 @@ Processing:
 Networks:
       --device DEV         auto (default: CUDA, then MPS, else CPU), cpu, cuda or mps
       --threads N          CPU threads for a network (default 0 = all cores)
+      --precision P        CPU arithmetic for networks: auto (default: bf16 where the
+                           CPU computes it natively and the network keeps its accuracy
+                           and gains speed, checked when the model loads), fp32 or bf16
       --tile N             tile edge in pixels (default 0 = sized from the memory budget)
       --experimental       also offer networks that do not beat the classical methods on
                            real photos (marked "experimental"; see --list-methods -v)

@@ -12,6 +12,7 @@ core::EnhancerRegistry makeEvalRegistry(const std::vector<std::string>& modelDir
     scan.includeExperimental = true;   // the ship rule needs the figures of every network
     core::EngineOptions engine;
     engine.device = core::ComputeDevice::Cpu;
+    engine.cpuPrecision = core::CpuPrecision::Fp32;   // scores must not depend on the CPU model
     engine.threads = threads;
     engine.log = [](std::string_view) {};
     const core::MethodCatalog catalog = core::MethodCatalog::build(scan, engine);

@@ -99,6 +99,9 @@ int main(int argc, char** argv)
     engine.device = nocturne::core::parseComputeDevice(
                         settings.value(QStringLiteral("engine/device"), QStringLiteral("auto")).toString().toStdString())
                         .value_or(nocturne::core::ComputeDevice::Auto);
+    engine.cpuPrecision = nocturne::core::parseCpuPrecision(
+                              settings.value(QStringLiteral("engine/precision"), QStringLiteral("auto")).toString().toStdString())
+                              .value_or(nocturne::core::CpuPrecision::Auto);
     nocturne::core::ScanOptions scan;
     // View > Show Experimental Networks (read at start: the method list is built once).
     scan.includeExperimental = parser.isSet(experimental)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <cstring>
 
 namespace nocturne::core {
 
@@ -25,6 +27,35 @@ std::optional<ComputeDevice> parseComputeDevice(std::string_view text)
         if (lower == toString(d))
             return d;
     return std::nullopt;
+}
+
+std::string toString(CpuPrecision precision)
+{
+    switch (precision) {
+    case CpuPrecision::Auto: return "auto";
+    case CpuPrecision::Fp32: return "fp32";
+    case CpuPrecision::Bf16: return "bf16";
+    }
+    return "?";
+}
+
+std::optional<CpuPrecision> parseCpuPrecision(std::string_view text)
+{
+    for (const CpuPrecision p : {CpuPrecision::Auto, CpuPrecision::Fp32, CpuPrecision::Bf16})
+        if (text == toString(p))
+            return p;
+    return std::nullopt;
+}
+
+bool cpuHasNativeBf16()
+{
+    if (const char* forced = std::getenv("NOCTURNE_CPU_BF16"); forced && *forced)
+        return std::strcmp(forced, "0") != 0;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    return __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
+#else
+    return false;   // other compilers and CPUs: fp32 unless asked (ARM BF16 is not detected yet)
+#endif
 }
 
 }  // namespace nocturne::core

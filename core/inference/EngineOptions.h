@@ -16,6 +16,18 @@ std::string toString(ComputeDevice device);
 // "auto", "cpu", "cuda", "mps" (case-insensitive), for --device.
 std::optional<ComputeDevice> parseComputeDevice(std::string_view text);
 
+// The arithmetic of a network on the CPU. Auto: bfloat16 when the CPU computes it natively
+// (AVX-512 BF16 or AMX: recent Intel Xeons, AMD Zen 4 and later) and the model passes its
+// check against fp32 at load (TorchModel), else fp32. Bf16 forces it (emulated, and slow, on
+// other CPUs).
+enum class CpuPrecision { Auto, Fp32, Bf16 };
+
+std::string toString(CpuPrecision precision);            // "auto", "fp32", "bf16"
+std::optional<CpuPrecision> parseCpuPrecision(std::string_view text);
+// Whether this CPU has native bfloat16 arithmetic. NOCTURNE_CPU_BF16=0 or 1 overrides the
+// detection (tests; hypervisors that hide CPU features).
+bool cpuHasNativeBf16();
+
 // How the inference engine runs networks. Shared by every TorchEnhancer a registry creates.
 struct EngineOptions {
     ComputeDevice device = ComputeDevice::Auto;
@@ -24,6 +36,7 @@ struct EngineOptions {
     int tileOverlap = 0;               // context per tile side; 0 = default (64 px, rounded to the net's grid)
     std::size_t memoryBudgetBytes = 0; // 0 = auto (CPU: a quarter of RAM, at most 4 GiB; GPU: 70 % of free)
     bool fp16OnGpu = true;             // run in half precision on CUDA / MPS
+    CpuPrecision cpuPrecision = CpuPrecision::Auto;
     // Receives one-line notes (device chosen, CPU fallback after a GPU out-of-memory, ...).
     // Called from the inference thread. Unset = stderr.
     std::function<void(std::string_view)> log;

@@ -238,6 +238,7 @@ Result<ModelManifest> ModelManifest::parse(const std::string& jsonText, const st
     r.boolean("experimental", m.experimental, false);
     r.string("experimental_reason", m.experimentalReason, false, false);
     r.number("gmac_512", m.gmac512, false);
+    r.number("bf16_min_psnr", m.bf16MinPsnr, false);
     double bpp = 0.0;
     r.number("memory_bytes_per_pixel", bpp, false);
     if (!r.error() && doc->find("memory_bytes_per_pixel")) {

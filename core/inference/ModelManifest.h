@@ -43,6 +43,9 @@ struct ModelManifest {
     // only" and the classical methods on real photos (README "Quality on real photos"). Such a
     // model is listed only on request (ScanOptions::includeExperimental), marked as such.
     bool experimental = false;
+    // The least PSNR (dB) the network's bf16 output must keep against fp32 for the CPU to run
+    // it in bf16 ("bf16_min_psnr"; TorchModel's load-time check).
+    double bf16MinPsnr = 45.0;
     std::string experimentalReason;
     // Optional: multiply-accumulates (GMAC) per 512x512 full-resolution frame, for GMAC/s figures.
     double gmac512 = 0.0;

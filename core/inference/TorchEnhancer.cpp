@@ -63,11 +63,23 @@ void clamp01(cv::Mat& m)
 
 }  // namespace
 
+PrecisionCheck TorchEnhancer::precisionCheckFor(const ModelManifest& manifest)
+{
+    PrecisionCheck check;
+    const bool packed = manifest.inputKind == InputKind::PackedBayer;
+    check.channels = manifest.inputKind == InputKind::BayerMosaic ? 1 : packed ? 4 : 3;
+    // Full-resolution sides are multiples of size_multiple; a packed tensor is half of that.
+    const int multiple = std::max(1, packed ? manifest.sizeMultiple / 2 : manifest.sizeMultiple);
+    check.side = (256 + multiple - 1) / multiple * multiple;
+    check.minPsnr = manifest.bf16MinPsnr;
+    return check;
+}
+
 TorchEnhancer::TorchEnhancer(ModelManifest manifest, std::string modelPath, EngineOptions options)
     : m_manifest(std::move(manifest)),
       m_modelPath(std::move(modelPath)),
       m_options(std::move(options)),
-      m_model(std::make_unique<TorchModel>(m_modelPath, m_options))
+      m_model(std::make_unique<TorchModel>(m_modelPath, m_options, precisionCheckFor(m_manifest)))
 {
     m_info.id = m_manifest.id;
     m_info.displayName = m_manifest.displayName;

@@ -8,6 +8,7 @@
 #include "core/enhance/Enhancer.h"
 #include "core/inference/EngineOptions.h"
 #include "core/inference/ModelManifest.h"
+#include "core/inference/TorchModel.h"
 #include "core/inference/Tiler.h"
 
 namespace nocturne::core {
@@ -31,6 +32,10 @@ class TorchEnhancer : public Enhancer {
 public:
     TorchEnhancer(ModelManifest manifest, std::string modelPath, EngineOptions options = {});
     ~TorchEnhancer() override;
+
+    // The bf16 check's input for this network: its tensor shape, about 256 px on a side, and
+    // the manifest's bf16_min_psnr.
+    static PrecisionCheck precisionCheckFor(const ModelManifest& manifest);
 
     const EnhancerInfo& info() const override { return m_info; }
     Result<void> supports(const DecodedImage& image) const override;

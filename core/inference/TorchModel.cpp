@@ -2,12 +2,15 @@
 #include "core/inference/TorchModel.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstring>
 #include <iostream>
 #include <mutex>
 #include <thread>
 
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
 #include <torch/script.h>
@@ -20,6 +23,40 @@
 namespace nocturne::core {
 
 namespace {
+
+// bfloat16 autocast for the CPU on this thread for one forward pass (autocast state is
+// thread-local; its weight-cast cache is dropped after each pass).
+class CpuBf16Scope {
+public:
+    explicit CpuBf16Scope(bool on) : m_on(on)
+    {
+        if (!m_on)
+            return;
+        m_was = at::autocast::is_cpu_enabled();
+        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+        at::autocast::set_cpu_enabled(true);
+    }
+    ~CpuBf16Scope()
+    {
+        if (!m_on)
+            return;
+        at::autocast::set_cpu_enabled(m_was);
+        at::autocast::clear_cache();
+    }
+    CpuBf16Scope(const CpuBf16Scope&) = delete;
+    CpuBf16Scope& operator=(const CpuBf16Scope&) = delete;
+
+private:
+    bool m_on;
+    bool m_was = false;
+};
+
+torch::Tensor firstOutput(const torch::jit::IValue& result)
+{
+    if (result.isTuple() && !result.toTuple()->elements().empty() && result.toTuple()->elements()[0].isTensor())
+        return result.toTuple()->elements()[0].toTensor();
+    return result.isTensor() ? result.toTensor() : torch::Tensor();
+}
 
 std::string firstLine(const char* what)
 {
@@ -76,6 +113,7 @@ std::vector<cv::Mat> toPlanes(const torch::Tensor& tensor)
 struct TorchModel::Impl {
     std::string path;
     EngineOptions options;
+    PrecisionCheck check;
     int threads = 1;
 
     mutable std::mutex mutex;   // guards everything below
@@ -83,6 +121,7 @@ struct TorchModel::Impl {
     torch::Device device{torch::kCPU};
     ComputeDevice active = ComputeDevice::Cpu;
     bool half = false;
+    bool bf16 = false;   // CPU bfloat16 autocast, decided by choosePrecisionLocked()
 
     void log(const std::string& line) const
     {
@@ -128,6 +167,8 @@ struct TorchModel::Impl {
             // Parameters may be stored in fp16; run in the dtype of the device.
             m->to(device, half ? torch::kHalf : torch::kFloat);
             module = std::move(m);
+            if (active == ComputeDevice::Cpu)
+                choosePrecisionLocked();
         } catch (const c10::Error& e) {
             return makeError(ErrorCode::CorruptData,
                              "cannot load the TorchScript model (" + firstLine(e.what())
@@ -140,6 +181,57 @@ struct TorchModel::Impl {
         }
         log("model " + path + " runs on " + describeLocked());
         return Result<void>::success();
+    }
+
+    // The check of PrecisionCheck, on the loaded module (caller holds `mutex`).
+    void choosePrecisionLocked()
+    {
+        bf16 = false;
+        if (options.cpuPrecision == CpuPrecision::Fp32)
+            return;
+        if (options.cpuPrecision == CpuPrecision::Bf16) {
+            bf16 = true;
+            if (!cpuHasNativeBf16())
+                log("bf16 was requested for " + path + ", but this CPU has no native bfloat16: expect it slow");
+            return;
+        }
+        if (!cpuHasNativeBf16())
+            return;
+        using Clock = std::chrono::steady_clock;
+        at::set_num_threads(threads);
+        c10::InferenceMode guard;
+        const auto gen = at::detail::createCPUGenerator(20261202);
+        const torch::Tensor x = torch::rand({1, check.channels, check.side, check.side}, gen) * 0.5;
+        // Warm-up and timed run of each: the first pass of a TorchScript module optimises it.
+        const auto timed = [&](bool lowPrecision, torch::Tensor& out) {
+            double best = 1e30;
+            for (int i = 0; i < 2; ++i) {
+                const CpuBf16Scope scope(lowPrecision);
+                const auto start = Clock::now();
+                out = firstOutput(module->forward({x})).to(torch::kFloat);
+                best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+            }
+            return best;
+        };
+        try {
+            torch::Tensor reference;
+            torch::Tensor low;
+            const double fp32Seconds = timed(false, reference);
+            const double bf16Seconds = timed(true, low);
+            if (!reference.defined() || !low.defined())
+                return;
+            const double mse = (reference.clamp(0, 1) - low.clamp(0, 1)).pow(2).mean().item<double>();
+            const double psnr = mse > 0 ? 10.0 * std::log10(1.0 / mse) : 99.0;
+            const double speedup = fp32Seconds / std::max(bf16Seconds, 1e-9);
+            char line[256];
+            std::snprintf(line, sizeof line, "bf16 check: %.1f dB against fp32 (needs %.1f), %.2fx the speed",
+                          psnr, check.minPsnr, speedup);
+            bf16 = psnr >= check.minPsnr && speedup > 1.1;
+            log(path + ": " + line + (bf16 ? "; runs in bf16" : "; stays in fp32"));
+        } catch (const std::exception& e) {
+            log(path + ": bf16 check failed (" + firstLine(e.what()) + "); stays in fp32");
+            bf16 = false;
+        }
     }
 
     std::string describeLocked() const
@@ -155,7 +247,8 @@ struct TorchModel::Impl {
             return "CUDA: " + name + (half ? " (fp16)" : "");
         }
         case ComputeDevice::Mps: return std::string("Apple MPS") + (half ? " (fp16)" : "");
-        default: return "CPU (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
+        default:
+            return "CPU (" + std::to_string(threads) + (threads == 1 ? " thread" : " threads") + (bf16 ? ", bf16)" : ")");
         }
     }
 
@@ -169,6 +262,7 @@ struct TorchModel::Impl {
         device = torch::Device(torch::kCPU);
         active = ComputeDevice::Cpu;
         half = false;
+        bf16 = false;   // an emergency fallback: no load-time check was made for the CPU
     }
 
     Result<NetworkOutput> forward(const std::vector<cv::Mat>& planes)
@@ -176,14 +270,20 @@ struct TorchModel::Impl {
         std::shared_ptr<torch::jit::Module> m;
         torch::Device dev{torch::kCPU};
         bool fp16 = false;
+        bool lowPrecision = false;
         {
             std::lock_guard lock(mutex);
             m = module;
             dev = device;
             fp16 = half;
+            lowPrecision = bf16 && active == ComputeDevice::Cpu;
         }
         torch::Tensor x = toTensor(planes).to(dev, fp16 ? torch::kHalf : torch::kFloat);
-        const torch::jit::IValue result = m->forward({x});
+        torch::jit::IValue result;
+        {
+            const CpuBf16Scope scope(lowPrecision);
+            result = m->forward({x});
+        }
         NetworkOutput out;
         torch::Tensor image;
         torch::Tensor attention;
@@ -217,9 +317,11 @@ struct TorchModel::Impl {
     }
 };
 
-TorchModel::TorchModel(std::string modelPath, EngineOptions options) : m_impl(std::make_unique<Impl>())
+TorchModel::TorchModel(std::string modelPath, EngineOptions options, PrecisionCheck check)
+    : m_impl(std::make_unique<Impl>())
 {
     m_impl->path = std::move(modelPath);
+    m_impl->check = check;
     m_impl->threads = resolveThreads(options.threads);
     m_impl->options = std::move(options);
 }
@@ -302,6 +404,12 @@ bool TorchModel::runsInHalfPrecision() const
 {
     std::lock_guard lock(m_impl->mutex);
     return m_impl->half;
+}
+
+bool TorchModel::runsInBf16() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->bf16 && m_impl->active == ComputeDevice::Cpu;
 }
 
 std::optional<std::size_t> TorchModel::freeDeviceMemory() const

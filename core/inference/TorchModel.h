@@ -18,6 +18,15 @@ struct NetworkOutput {
     cv::Mat attention;            // CV_32FC1, empty when the module returns a single tensor
 };
 
+// The load-time check that decides bf16 on the CPU (EngineOptions::cpuPrecision Auto): the
+// network runs a fixed pseudo-random 1 x channels x side x side input in fp32 and in bf16, and
+// bf16 is kept when its output is within `minPsnr` dB of fp32's and it is faster.
+struct PrecisionCheck {
+    int channels = 3;
+    int side = 256;
+    double minPsnr = 45.0;
+};
+
 // A TorchScript module on a device: the only class that touches LibTorch (pimpl, so this
 // header stays torch-free). Loads on first use or on load(); picks the device from
 // EngineOptions; on a CUDA out-of-memory it moves itself to the CPU and retries.
@@ -25,7 +34,7 @@ struct NetworkOutput {
 // count and InferenceMode for the calling thread.
 class TorchModel {
 public:
-    TorchModel(std::string modelPath, EngineOptions options);
+    TorchModel(std::string modelPath, EngineOptions options, PrecisionCheck check = {});
     ~TorchModel();
     TorchModel(const TorchModel&) = delete;
     TorchModel& operator=(const TorchModel&) = delete;
@@ -41,6 +50,8 @@ public:
     std::string deviceDescription() const;
     ComputeDevice activeDevice() const;
     bool runsInHalfPrecision() const;
+    // bfloat16 autocast on the CPU (decided at load; false before).
+    bool runsInBf16() const;
     // Free memory on the active GPU when it can be queried; nullopt on the CPU.
     std::optional<std::size_t> freeDeviceMemory() const;
 

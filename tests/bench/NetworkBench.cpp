@@ -1,7 +1,10 @@
 // nocturne-bench-networks: latency and peak memory of each network through the C++ engine
 // (TorchModel, the same code path TorchEnhancer uses) at 512x512, 1920x1080 and 4256x2848,
-// plus Lamba & Mitra with forked vs sequential encoder branches. Weights are random (latency
-// does not depend on them); the models are exported at start-up by models/training/export.py.
+// plus Lamba & Mitra with forked vs sequential encoder branches. Each network runs in fp32 and
+// at the automatic CPU precision (bf16 where the CPU has it and the load-time check passes)
+// in the same run, and the auto/fp32 time ratios are printed at the end. Weights are random
+// (latency does not depend on them; the bf16 accuracy check sees random weights too); the
+// models are exported at start-up by models/training/export.py.
 //
 //   nocturne-bench-networks [--threads N] [--only ID] [google-benchmark flags]
 
@@ -13,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/inference/ModelManifest.h"
+#include "core/inference/TorchEnhancer.h"
 #include "core/inference/TorchModel.h"
 
 namespace fs = std::filesystem;
@@ -119,6 +124,36 @@ void runNetwork(benchmark::State& state, std::shared_ptr<TorchModel> model, Mode
     state.SetLabel(model->deviceDescription());
 }
 
+// The console table, then one line per network and size: auto time / fp32 time.
+class RatioReporter : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override
+    {
+        for (const Run& run : runs)
+            if (!run.error_occurred)
+                m_seconds[run.benchmark_name()] = run.GetAdjustedRealTime();
+        ConsoleReporter::ReportRuns(runs);
+    }
+    void Finalize() override
+    {
+        ConsoleReporter::Finalize();
+        std::cout << "\nauto / fp32 time (below 1: the automatic precision is faster)\n";
+        for (const auto& [name, seconds] : m_seconds) {
+            const auto at = name.find("/fp32/");
+            if (at == std::string::npos)
+                continue;
+            std::string autoName = name;
+            autoName.replace(at, 6, "/auto/");
+            const auto other = m_seconds.find(autoName);
+            if (other != m_seconds.end() && seconds > 0)
+                std::printf("  %-40s %.2f\n", autoName.c_str(), other->second / seconds);
+        }
+    }
+
+private:
+    std::map<std::string, double> m_seconds;
+};
+
 bool exportModels(const fs::path& dir)
 {
     const std::string python = NOCTURNE_TORCH_PYTHON;
@@ -172,18 +207,25 @@ int main(int argc, char** argv)
             std::cerr << manifest.error().describe() << "\n";
             return 1;
         }
-        auto model = std::make_shared<TorchModel>((manifestPath.parent_path() / manifest->file).string(), options);
-        for (const Size& size : kSizes) {
-            auto* b = benchmark::RegisterBenchmark((name + "/" + size.name).c_str(), runNetwork, model, *manifest, size);
-            b->Unit(benchmark::kMillisecond)->UseRealTime();
-            // Big frames take tens of seconds on a laptop-class CPU; one timed run each.
-            b->Iterations(size.width * size.height > 1'000'000 ? 1 : 3);
+        const std::string pt = (manifestPath.parent_path() / manifest->file).string();
+        for (const CpuPrecision precision : {CpuPrecision::Fp32, CpuPrecision::Auto}) {
+            EngineOptions withPrecision = options;
+            withPrecision.cpuPrecision = precision;
+            auto model = std::make_shared<TorchModel>(pt, withPrecision, TorchEnhancer::precisionCheckFor(*manifest));
+            for (const Size& size : kSizes) {
+                const std::string label = name + "/" + toString(precision) + "/" + size.name;
+                auto* b = benchmark::RegisterBenchmark(label.c_str(), runNetwork, model, *manifest, size);
+                b->Unit(benchmark::kMillisecond)->UseRealTime();
+                // Big frames take tens of seconds on a laptop-class CPU; one timed run each.
+                b->Iterations(size.width * size.height > 1'000'000 ? 1 : 3);
+            }
         }
     }
     const unsigned hw = std::thread::hardware_concurrency();
     benchmark::AddCustomContext("torch_threads", std::to_string(g_threads > 0 ? g_threads : int(hw)));
     benchmark::AddCustomContext("hardware_threads", std::to_string(hw));
-    benchmark::RunSpecifiedBenchmarks();
+    RatioReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     fs::remove_all(dir);
     return 0;

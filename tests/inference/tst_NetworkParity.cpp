@@ -107,6 +107,7 @@ void tst_NetworkParity::matchesEagerPyTorch()
     EngineOptions options;
     options.device = ComputeDevice::Cpu;
     options.threads = 2;
+    options.cpuPrecision = CpuPrecision::Fp32;   // parity with eager fp32; bf16: tst_TorchPrecision
     TorchModel model((m_exportDir.path() + "/" + id + ".pt").toStdString(), options);
     const auto out = model.run(planes);
     QVERIFY2(out.ok(), out.ok() ? "" : out.error().describe().c_str());

@@ -152,6 +152,8 @@ std::shared_ptr<TorchEnhancer> tst_TorchEnhancer::make(const std::string& id, En
     if (options.threads == 0)
         options.threads = 2;
     options.device = ComputeDevice::Cpu;
+    // Parity is checked in fp32; bf16 has its own test (tst_TorchPrecision).
+    options.cpuPrecision = CpuPrecision::Fp32;
     options.log = [](std::string_view) {};
     return std::make_shared<TorchEnhancer>(e->manifest, e->modelPath, options);
 }

@@ -1,0 +1,123 @@
+// TorchModel's CPU precision: bf16 autocast when asked, or when the CPU has it natively and the
+// network keeps its accuracy at load; fp32 otherwise. Runs a shipped network (ba-gan, sRGB).
+#include <QtTest>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "core/inference/TorchModel.h"
+
+using namespace nocturne::core;
+
+namespace {
+
+const std::string kModel = std::string(NOCTURNE_SOURCE_MODEL_DIR) + "/ba-gan.pt";
+
+std::vector<cv::Mat> input()
+{
+    std::vector<cv::Mat> planes;
+    cv::RNG rng(7);
+    for (int c = 0; c < 3; ++c) {
+        cv::Mat p(128, 128, CV_32FC1);
+        rng.fill(p, cv::RNG::UNIFORM, 0.0, 0.6);
+        planes.push_back(p);
+    }
+    return planes;
+}
+
+double psnr(const std::vector<cv::Mat>& a, const std::vector<cv::Mat>& b)
+{
+    double se = 0.0;
+    double n = 0.0;
+    for (size_t c = 0; c < a.size(); ++c) {
+        cv::Mat ca, cb;
+        cv::min(cv::max(a[c], 0.0), 1.0, ca);
+        cv::min(cv::max(b[c], 0.0), 1.0, cb);
+        se += cv::norm(ca, cb, cv::NORM_L2SQR);
+        n += static_cast<double>(ca.total());
+    }
+    return se > 0 ? 10.0 * std::log10(n / se) : 99.0;
+}
+
+EngineOptions cpu(CpuPrecision precision, std::vector<std::string>* log = nullptr)
+{
+    EngineOptions o;
+    o.device = ComputeDevice::Cpu;
+    o.threads = 2;
+    o.cpuPrecision = precision;
+    o.log = [log](std::string_view line) {
+        if (log)
+            log->emplace_back(line);
+    };
+    return o;
+}
+
+}  // namespace
+
+class tst_TorchPrecision : public QObject {
+    Q_OBJECT
+private slots:
+    void cleanup() { unsetenv("NOCTURNE_CPU_BF16"); }
+    void bf16IsCloseToFp32AndSaysSo();
+    void autoStaysFp32WithoutNativeBf16();
+    void autoFallsBackWhenTheModelLosesAccuracy();
+    void precisionNamesRoundTrip();
+};
+
+void tst_TorchPrecision::bf16IsCloseToFp32AndSaysSo()
+{
+    TorchModel fp32(kModel, cpu(CpuPrecision::Fp32));
+    TorchModel bf16(kModel, cpu(CpuPrecision::Bf16));
+    const auto a = fp32.run(input());
+    const auto b = bf16.run(input());
+    QVERIFY2(a.ok(), a.ok() ? "" : a.error().describe().c_str());
+    QVERIFY2(b.ok(), b.ok() ? "" : b.error().describe().c_str());
+    QVERIFY(!fp32.runsInBf16());
+    QVERIFY(bf16.runsInBf16());
+    QVERIFY2(QString::fromStdString(bf16.deviceDescription()).contains("bf16"), bf16.deviceDescription().c_str());
+    QVERIFY(!QString::fromStdString(fp32.deviceDescription()).contains("bf16"));
+    const double db = psnr(a->image, b->image);
+    QVERIFY2(db > 40.0 && db < 99.0, qPrintable(QString("bf16 vs fp32: %1 dB").arg(db)));   // close, not identical
+}
+
+void tst_TorchPrecision::autoStaysFp32WithoutNativeBf16()
+{
+    setenv("NOCTURNE_CPU_BF16", "0", 1);
+    QVERIFY(!cpuHasNativeBf16());
+    std::vector<std::string> log;
+    TorchModel model(kModel, cpu(CpuPrecision::Auto, &log));
+    QVERIFY(model.run(input()).ok());
+    QVERIFY(!model.runsInBf16());
+    for (const auto& line : log)
+        QVERIFY2(line.find("bf16 check") == std::string::npos, line.c_str());   // not even tried
+}
+
+void tst_TorchPrecision::autoFallsBackWhenTheModelLosesAccuracy()
+{
+    setenv("NOCTURNE_CPU_BF16", "1", 1);
+    std::vector<std::string> log;
+    PrecisionCheck impossible;
+    impossible.side = 64;
+    impossible.minPsnr = 200.0;   // no bf16 output is that close
+    TorchModel model(kModel, cpu(CpuPrecision::Auto, &log), impossible);
+    QVERIFY(model.load().ok());
+    QVERIFY(!model.runsInBf16());
+    bool explained = false;
+    for (const auto& line : log)
+        explained |= line.find("bf16 check") != std::string::npos && line.find("stays in fp32") != std::string::npos;
+    QVERIFY2(explained, log.empty() ? "no log" : log.back().c_str());
+}
+
+void tst_TorchPrecision::precisionNamesRoundTrip()
+{
+    for (const auto p : {CpuPrecision::Auto, CpuPrecision::Fp32, CpuPrecision::Bf16})
+        QVERIFY(parseCpuPrecision(toString(p)) == p);
+    QVERIFY(!parseCpuPrecision("fp16"));
+}
+
+QTEST_GUILESS_MAIN(tst_TorchPrecision)
+#include "tst_TorchPrecision.moc"
