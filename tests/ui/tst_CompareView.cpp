@@ -13,6 +13,7 @@ class tst_CompareView : public QObject {
     Q_OBJECT
 private slots:
     void panesRenderTheirMethods();
+    void hiddenPanesRenderNothingUntilShown();
     void referenceShowsMetricsInTheLabels();
     void zoomAndPanAreSynchronised();
 };
@@ -47,6 +48,23 @@ void tst_CompareView::panesRenderTheirMethods()
     QVERIFY(view.pane(1)->view()->afterImage() != view.pane(2)->view()->afterImage());
     QVERIFY(view.pane(1)->labelText().startsWith("Amplify only"));
     QVERIFY(view.pane(2)->labelText().startsWith("Histogram"));
+}
+
+void tst_CompareView::hiddenPanesRenderNothingUntilShown()
+{
+    ui::CompareView view(registry());
+    view.setPaneCount(2);
+    view.setSource(source());   // the window is not shown yet
+    QTest::qWait(100);
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(view.pane(i)->rendersStarted(), 0);
+    view.show();
+    QTRY_VERIFY_WITH_TIMEOUT(view.isIdle() && !view.pane(1)->view()->afterImage().isNull(), 10000);
+    QVERIFY(view.pane(1)->rendersStarted() >= 1);
+    QCOMPARE(view.pane(3)->rendersStarted(), 0);   // beyond the pane count
+    view.setPaneCount(4);
+    QTRY_VERIFY_WITH_TIMEOUT(view.isIdle() && !view.pane(3)->view()->afterImage().isNull(), 10000);
+    QVERIFY(view.pane(3)->rendersStarted() >= 1);
 }
 
 void tst_CompareView::referenceShowsMetricsInTheLabels()

@@ -100,8 +100,26 @@ bool ComparePane::isIdle() const
     return !m_scheduler->isBusy() && !m_metricsRunning;
 }
 
+int ComparePane::rendersStarted() const
+{
+    return m_scheduler->startedJobCount();
+}
+
+void ComparePane::showEvent(QShowEvent* event)
+{
+    QFrame::showEvent(event);
+    if (m_stale)
+        render();
+}
+
 void ComparePane::render()
 {
+    if (!isVisible()) {
+        m_stale = true;
+        m_scheduler->cancelAll();
+        return;
+    }
+    m_stale = false;
     core::ProcessParams params = m_params;
     params.method = method() == kOriginal ? std::string("none") : method().toStdString();
     m_label->setText(tr("%1 — rendering...").arg(methodName()));

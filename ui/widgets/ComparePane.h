@@ -19,8 +19,10 @@ class RenderScheduler;
 
 // One pane of the compare view: a method picker, the result, its own progress bar and a label
 // with the method's name and, when a reference is loaded, PSNR / SSIM against it. Renders in the
-// background through its own RenderScheduler (latest request wins); metrics are computed off the
-// GUI thread too.
+// background through its own RenderScheduler (latest request wins; networks on the process's
+// one inference thread); metrics are computed off the GUI thread too. A pane that is not
+// visible (beyond the chosen pane count, or the compare window closed) renders nothing and
+// catches up when shown.
 // Thread: GUI thread.
 class ComparePane : public QFrame {
     Q_OBJECT
@@ -40,9 +42,13 @@ public:
     QString labelText() const;
     bool isIdle() const;
     const RenderOutput& output() const { return m_output; }
+    int rendersStarted() const;
 
 signals:
     void finished();
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     void render();
@@ -62,6 +68,7 @@ private:
     QString m_metrics;
     quint64 m_metricsSequence = 0;
     bool m_metricsRunning = false;
+    bool m_stale = false;   // a render was wanted while hidden
 };
 
 }  // namespace nocturne::ui
