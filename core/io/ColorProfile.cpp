@@ -15,6 +15,12 @@ struct ProfileCloser {
 };
 using Profile = std::unique_ptr<void, ProfileCloser>;
 
+// LittleCMS stamps the time of saving into the header (bytes 24-35), which made every export's
+// bytes differ from run to run; the profiles are fixed definitions, so they carry a fixed date
+// (big-endian year, month, day, hour, minute, second) and exports are reproducible. The
+// profile ID (bytes 84-99, an MD5 that would cover the date) is left unset, as LittleCMS does.
+constexpr std::array<unsigned short, 6> kProfileDate = {2026, 11, 30, 0, 0, 0};
+
 std::vector<unsigned char> save(cmsHPROFILE profile)
 {
     std::vector<unsigned char> out;
@@ -23,6 +29,12 @@ std::vector<unsigned char> save(cmsHPROFILE profile)
         out.resize(size);
         if (!cmsSaveProfileToMem(profile, out.data(), &size))
             out.clear();
+    }
+    if (out.size() >= 128) {
+        for (size_t i = 0; i < kProfileDate.size(); ++i) {
+            out[24 + 2 * i] = static_cast<unsigned char>(kProfileDate[i] >> 8);
+            out[25 + 2 * i] = static_cast<unsigned char>(kProfileDate[i] & 0xFF);
+        }
     }
     return out;
 }
