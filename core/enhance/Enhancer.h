@@ -67,6 +67,10 @@ public:
 
     // Checks ctx.stopRequested() at reasonable intervals and returns ErrorCode::Cancelled then.
     virtual Result<EnhanceOutput> enhance(const EnhanceInput& input, const RunContext& ctx) const = 0;
+
+    // Where and in what precision it computes ("CPU (2 threads, bf16)"), for the status bar;
+    // empty for methods that simply run on the CPU.
+    virtual std::string runsOn() const { return {}; }
 };
 
 }  // namespace nocturne::core

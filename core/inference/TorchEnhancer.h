@@ -51,6 +51,7 @@ public:
 
     // "CPU (2 threads)", "CUDA: <name>" ...
     std::string deviceDescription() const;
+    std::string runsOn() const override { return deviceDescription(); }
     // CPU threads each job asks LibTorch for.
     int configuredThreads() const;
     // LibTorch's intra-op thread count on the calling thread (at::get_num_threads()).

@@ -18,6 +18,7 @@ private slots:
     void methodSwitchCancelsTheRunningJob();
     void networkMethodsRunOnTheInferenceThread();
     void schedulersShareOneInferenceThread();
+    void resultsSayWhereTheNetworkRan();
     void failuresArriveAsErrors();
     void newSourceDropsOldResults();
 
@@ -251,6 +252,31 @@ void tst_RenderScheduler::schedulersShareOneInferenceThread()
     // The last scheduler gone, the service (and its thread) is gone; a new one starts afresh.
     ui::RenderScheduler again(f.registry);
     QCOMPARE(again.inference().jobsSubmitted(), 0);
+}
+
+void tst_RenderScheduler::resultsSayWhereTheNetworkRan()
+{
+    // A network reports its device and precision (decided when it loads) with each result, for
+    // the status bar; classical methods report nothing.
+    class PlacedEnhancer : public uitest::CountingEnhancer {
+    public:
+        PlacedEnhancer() : CountingEnhancer("placed", 0, core::InputKind::SrgbDisplay) {}
+        std::string runsOn() const override { return "CPU (2 threads, bf16)"; }
+    };
+    auto f = makeFixture();
+    f.registry->add(std::make_shared<PlacedEnhancer>());
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(makeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "placed";
+    scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(finished.last().at(1).value<ui::RenderOutput>().runsOn, QStringLiteral("CPU (2 threads, bf16)"));
+    params.method = "he";
+    scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));
+    QVERIFY(finished.last().at(1).value<ui::RenderOutput>().runsOn.isEmpty());
 }
 
 void tst_RenderScheduler::failuresArriveAsErrors()

@@ -67,6 +67,8 @@ RenderOutput PreviewRenderer::render(core::Pipeline& pipeline, const PreviewSour
         out.error = core::makeError(core::ErrorCode::Internal, std::string("image processing failed: ") + e.what(),
                                     source.path.toStdString());
     }
+    if (const auto enhancer = pipeline.registry().find(params.method))
+        out.runsOn = QString::fromStdString(enhancer->runsOn());
     out.elapsedMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     return out;
 }

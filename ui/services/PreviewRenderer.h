@@ -28,6 +28,7 @@ struct RenderOutput {
     bool gainFromAmplifier = true;
     double elapsedMs = 0.0;             // processing time in the worker
     double latencyMs = 0.0;             // request to result, set by the RenderScheduler
+    QString runsOn;                     // the method's device and precision (networks), else empty
     core::ProcessParams params;
     core::ImageBuffer displayBuffer;    // float result, for metrics
 
