@@ -30,6 +30,7 @@ struct Size2 {
 uint32_t be16(const unsigned char* p) { return (uint32_t(p[0]) << 8) | p[1]; }
 uint32_t be32(const unsigned char* p) { return (be16(p) << 16) | be16(p + 2); }
 uint32_t le16(const unsigned char* p) { return (uint32_t(p[1]) << 8) | p[0]; }
+uint32_t le24(const unsigned char* p) { return (uint32_t(p[2]) << 16) | le16(p); }
 uint32_t le32(const unsigned char* p) { return (le16(p + 2) << 16) | le16(p); }
 
 // Position just past the first SOS segment header of a JPEG, or nothing if the marker walk
@@ -88,8 +89,10 @@ std::optional<Size2> headerSize(std::string_view bytes, const std::string& forma
             const uint32_t bits = le32(p + 21);
             return Size2{(bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
         }
+        // 24-bit fields ending at byte 29: a 4-byte read from 27 ran past a 30-byte file
+        // (nocturne-fuzz-raster, heap-buffer-overflow).
         if (chunk == "VP8X")
-            return Size2{(le32(p + 24) & 0xFFFFFF) + 1, (le32(p + 27) & 0xFFFFFF) + 1};
+            return Size2{le24(p + 24) + 1, le24(p + 27) + 1};
         return std::nullopt;
     }
     if (format == "TIFF" && n >= 8) {
