@@ -30,15 +30,18 @@ void appendBigEndian(std::vector<unsigned char>& out, std::uint32_t v)
 
 Result<void> PngIccName::mend(const std::string& path)
 {
-    std::vector<unsigned char> bytes;
-    {
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            return makeError(ErrorCode::IoError, "could not reopen the PNG to name its colour profile", path);
-        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    if (bytes.size() < kSignature.size() || std::memcmp(bytes.data(), kSignature.data(), kSignature.size()) != 0)
+    // Called for every export (JPEG and TIFF too): look at the signature before reading a
+    // possibly large file whole.
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return makeError(ErrorCode::IoError, "could not reopen the PNG to name its colour profile", path);
+    std::array<unsigned char, kSignature.size()> head{};
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    if (in.gcount() != static_cast<std::streamsize>(head.size()) || head != kSignature)
         return Result<void>::success();
+    in.seekg(0);
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
 
     // Walk the chunks (length, type, data, CRC) to the iCCP one.
     std::size_t pos = kSignature.size();

@@ -77,7 +77,7 @@ bool MainWindow::loadSettingsFile(const QString& path)
         const auto kind = m_session->sourceKind() == QLatin1String("raw") ? core::SourceKind::Raw : core::SourceKind::Raster;
         next.method = QString::fromStdString(core::defaultMethodFor(kind, *m_options.registry));
     }
-    if (m_methods->indexOfMethod(next.method) < 0 || !m_methods->isMethodEnabled(next.method)) {
+    if (!m_session->supportsMethod(next.method)) {
         const QString wanted = next.method;
         next.method = m_methods->firstEnabledMethod(QStringLiteral("none"));
         note = tr(" The method \"%1\" is not available for this photo here; showing %2 instead.")
