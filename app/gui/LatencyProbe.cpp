@@ -38,20 +38,30 @@ core::DecodedImage syntheticNight(int width, int height)
     return image;
 }
 
-double renderOnce(ui::RenderScheduler& scheduler, const core::ProcessParams& params)
+struct Timing {
+    double firstMs = -1.0;   // request to the first picture (a network's draft)
+    double finalMs = -1.0;   // request to the full proxy
+};
+
+Timing renderOnce(ui::RenderScheduler& scheduler, const core::ProcessParams& params)
 {
     QEventLoop loop;
-    double latency = -1.0;
+    Timing timing;
     const auto connection = QObject::connect(&scheduler, &ui::RenderScheduler::renderFinished, &loop,
                                              [&](quint64, const ui::RenderOutput& out) {
-                                                 latency = out.ok() ? out.latencyMs : -1.0;
-                                                 loop.quit();
+                                                 const double ms = out.ok() ? out.latencyMs : -1.0;
+                                                 if (timing.firstMs < 0.0)
+                                                     timing.firstMs = ms;
+                                                 if (!out.draft || !out.ok()) {
+                                                     timing.finalMs = ms;
+                                                     loop.quit();
+                                                 }
                                              });
     QTimer::singleShot(120000, &loop, &QEventLoop::quit);
     scheduler.requestRender(params);
     loop.exec();
     QObject::disconnect(connection);
-    return latency;
+    return timing;
 }
 
 double median(std::vector<double> v)
@@ -88,27 +98,34 @@ int measureLatency(std::shared_ptr<const core::EnhancerRegistry> registry, const
     std::printf("Photo %s %dx%d (%.1f MP), preview proxy %dx%d (decoded and built once per photo in %.0f ms)\n",
                 photoPath.isEmpty() ? "synthetic" : qPrintable(photoPath), width, height, width * height / 1e6,
                 source.image->rgb.width(), source.image->rgb.height(), proxyMs);
-    std::printf("%-10s %16s %16s %16s\n", "method", "first render ms", "m change ms", "gamma change ms");
+    std::printf("%-16s %12s %12s %12s %12s %12s\n", "method", "first ms", "m: first px", "m: full ms",
+                "gamma: first", "gamma: full");
     ui::RenderScheduler scheduler(registry);
     scheduler.setSource(source);
+    if (!scheduler.draftSource().isNull())
+        std::printf("networks draft on %dx%d first\n", scheduler.draftSource().image->rgb.width(),
+                    scheduler.draftSource().image->rgb.height());
     for (const auto& enhancer : registry->all()) {
         if (auto supported = enhancer->supports(*source.image); !supported) {
-            std::printf("%-10s %s\n", enhancer->info().id.c_str(), "n/a: not applicable to this photo");
+            std::printf("%-16s %s\n", enhancer->info().id.c_str(), "n/a: not applicable to this photo");
             continue;
         }
         core::ProcessParams params;
         params.method = enhancer->info().id;
-        const double first = renderOnce(scheduler, params);
-        std::vector<double> mChanges;
-        std::vector<double> gammaChanges;
+        const Timing first = renderOnce(scheduler, params);
+        std::vector<double> mFirst, mFull, gammaFirst, gammaFull;
         for (int i = 0; i < 5; ++i) {
             params.amplifier.m = 0.30 + 0.05 * i;
-            mChanges.push_back(renderOnce(scheduler, params));
+            const Timing m = renderOnce(scheduler, params);
+            mFirst.push_back(m.firstMs);
+            mFull.push_back(m.finalMs);
             params.gamma = 2.0f + 0.2f * static_cast<float>(i);
-            gammaChanges.push_back(renderOnce(scheduler, params));
+            const Timing g = renderOnce(scheduler, params);
+            gammaFirst.push_back(g.firstMs);
+            gammaFull.push_back(g.finalMs);
         }
-        std::printf("%-10s %16.0f %16.0f %16.0f\n", enhancer->info().id.c_str(), first, median(mChanges),
-                    median(gammaChanges));
+        std::printf("%-16s %12.0f %12.0f %12.0f %12.0f %12.0f\n", enhancer->info().id.c_str(), first.finalMs,
+                    median(mFirst), median(mFull), median(gammaFirst), median(gammaFull));
     }
     return 0;
 }

@@ -21,6 +21,10 @@ private slots:
     void resultsSayWhereTheNetworkRan();
     void failuresArriveAsErrors();
     void newSourceDropsOldResults();
+    void networksDraftThenRefine();
+    void dragStopsTheRefinementAndKeepsDrafting();
+    void draftsCanBeTurnedOff();
+    void smallProxiesAndClassicalMethodsDoNotDraft();
 
 private:
     struct Fixture {
@@ -308,6 +312,122 @@ void tst_RenderScheduler::newSourceDropsOldResults()
     QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 5000);
     QTest::qWait(50);
     QCOMPARE(finished.count(), 0);
+}
+
+namespace {
+
+// A proxy large enough for drafts: more than twice RenderScheduler::kDraftPixels.
+ui::PreviewSource largeSource()
+{
+    return ui::PreviewSource::fromDecoded(uitest::makeDarkImage(1000, 700), "large");
+}
+
+ui::RenderOutput outputAt(const QSignalSpy& spy, int i)
+{
+    return spy.at(i).at(1).value<ui::RenderOutput>();
+}
+
+}  // namespace
+
+void tst_RenderScheduler::networksDraftThenRefine()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(largeSource());
+    QVERIFY(!scheduler.draftSource().isNull());
+    const long long draftPixels = scheduler.draftSource().image->rgb.pixelCount();
+    QVERIFY2(draftPixels <= ui::RenderScheduler::kDraftPixels && draftPixels > ui::RenderScheduler::kDraftPixels / 2,
+             qPrintable(QString::number(draftPixels)));
+    QSignalSpy started(&scheduler, &ui::RenderScheduler::renderStarted);
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "net";
+    params.exposureRatio = 4.0;
+    const quint64 id = scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
+    // The draft first, at the draft's size, then the same request on the full proxy.
+    QCOMPARE(finished.count(), 2);
+    QCOMPARE(started.count(), 1);
+    const auto draft = outputAt(finished, 0);
+    const auto full = outputAt(finished, 1);
+    QCOMPARE(draft.requestId, id);
+    QCOMPARE(full.requestId, id);
+    QVERIFY(draft.ok() && draft.draft);
+    QVERIFY(full.ok() && !full.draft);
+    QCOMPARE(draft.display.size(), QSize(scheduler.draftSource().image->rgb.width(),
+                                         scheduler.draftSource().image->rgb.height()));
+    QCOMPARE(full.display.size(), QSize(1000, 700));
+    QCOMPARE(draft.gain, 4.0);
+    QVERIFY(full.latencyMs >= draft.latencyMs);
+    QCOMPARE(f.network->calls(), 2);
+    // A gamma-only change serves both steps from the worker's cache.
+    params.gamma = 3.0f;
+    scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 4 && !scheduler.isBusy(), 10000);
+    QVERIFY(outputAt(finished, 2).draft && !outputAt(finished, 3).draft);
+    QCOMPARE(f.network->calls(), 2);
+}
+
+void tst_RenderScheduler::dragStopsTheRefinementAndKeepsDrafting()
+{
+    auto f = makeFixture();
+    auto slowNet = std::make_shared<uitest::CountingEnhancer>("slownet", 300, core::InputKind::SrgbDisplay);
+    f.registry->add(slowNet);
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(largeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "slownet";
+    params.exposureRatio = 2.0;
+    const quint64 first = scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));               // the first draft is shown...
+    QVERIFY(outputAt(finished, 0).draft);
+    QVERIFY(scheduler.isBusy());                // ...and its refinement is under way
+    params.exposureRatio = 3.0;                 // the hand moves on
+    const quint64 second = scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
+    // The first request's refinement was stopped, never shown; the second drafted and refined.
+    QCOMPARE(finished.count(), 3);
+    QCOMPARE(outputAt(finished, 0).requestId, first);
+    QCOMPARE(outputAt(finished, 1).requestId, second);
+    QVERIFY(outputAt(finished, 1).draft);
+    QCOMPARE(outputAt(finished, 2).requestId, second);
+    QVERIFY(!outputAt(finished, 2).draft);
+    QCOMPARE(outputAt(finished, 2).gain, 3.0);
+}
+
+void tst_RenderScheduler::draftsCanBeTurnedOff()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setDraftsEnabled(false);
+    scheduler.setSource(largeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "net";
+    scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(!outputAt(finished, 0).draft);
+    QCOMPARE(outputAt(finished, 0).display.size(), QSize(1000, 700));
+    QCOMPARE(f.network->calls(), 1);
+}
+
+void tst_RenderScheduler::smallProxiesAndClassicalMethodsDoNotDraft()
+{
+    auto f = makeFixture();
+    ui::RenderScheduler small(f.registry);
+    small.setSource(makeSource());
+    QVERIFY(small.draftSource().isNull());
+    ui::RenderScheduler large(f.registry);
+    large.setSource(largeSource());
+    QSignalSpy finished(&large, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "count";   // classical methods are fast on the proxy: no draft
+    large.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(!large.isBusy(), 10000);
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(!outputAt(finished, 0).draft);
 }
 
 QTEST_MAIN(tst_RenderScheduler)

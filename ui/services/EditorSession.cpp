@@ -160,7 +160,8 @@ void EditorSession::onPreviewFinished(quint64 requestId, const RenderOutput& out
         emit previewFailed(QString::fromStdString(output.error->message));
         return;
     }
-    m_lastOutput = output;
+    if (!output.draft)   // what the user exports and tests compare: the full proxy
+        m_lastOutput = output;
     m_detailShown = false;
     emit previewReady(requestId, output);
 }

@@ -18,6 +18,7 @@ namespace nocturne::ui {
 struct RenderOutput {
     quint64 requestId = 0;
     bool cancelled = false;
+    bool draft = false;                 // a network's quick low-resolution step; the full proxy follows
     std::optional<core::Error> error;   // set when processing failed
     QImage display;                     // the result at the requested gamma (RGB888)
     QImage before;                      // the unprocessed source at the same gamma

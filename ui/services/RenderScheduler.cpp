@@ -28,7 +28,7 @@ RenderScheduler::RenderScheduler(std::shared_ptr<const core::EnhancerRegistry> r
     m_progressTimer.setInterval(100);
     connect(&m_progressTimer, &QTimer::timeout, this, [this] {
         if (m_running)
-            emit renderProgressed(m_running->id, m_running->progress->load());
+            emit renderProgressed(m_running->request.id, m_running->progress->load());
     });
 }
 
@@ -52,6 +52,18 @@ void RenderScheduler::setSource(const PreviewSource& source)
     // Whatever still runs belongs to the old image: its result must never be shown.
     m_firstIdOfSource = ++m_nextId;
     m_source = source;
+    m_draft = {};
+    if (!source.isNull() && source.image->rgb.pixelCount() > 2 * kDraftPixels) {
+        // Binning the mosaic and an area resize of the proxy: milliseconds, once per photo.
+        m_draft = PreviewSource::fromDecoded(*source.image, source.key, kDraftPixels);
+        m_draft.path = source.path;
+        m_draft.fullSize = source.fullSize;
+    }
+}
+
+bool RenderScheduler::wantsDraft(const std::string& method) const
+{
+    return m_draftsEnabled && !m_draft.isNull() && isNetworkMethod(method);
 }
 
 quint64 RenderScheduler::requestRender(const core::ProcessParams& params)
@@ -63,7 +75,9 @@ quint64 RenderScheduler::requestRender(const core::ProcessParams& params)
     if (m_running) {
         // Same method: let it finish and show it as an interim preview (a drag keeps moving
         // the picture). Another method: its result is of no use, stop it at its next check.
-        if (m_running->method != params.method)
+        // A network's full-proxy step is stopped too: the next draft follows the hand sooner.
+        const bool fullStepOfDraftedNetwork = !m_running->draft && wantsDraft(m_running->request.params.method);
+        if (m_running->request.params.method != params.method || fullStepOfDraftedNetwork)
             m_running->ctx.requestStop();
         if (m_pending)
             m_requestedAt.remove(m_pending->id);
@@ -85,14 +99,20 @@ void RenderScheduler::cancelAll()
 
 void RenderScheduler::start(const Pending& request)
 {
+    startStep(request, wantsDraft(request.params.method));
+}
+
+void RenderScheduler::startStep(const Pending& request, bool draft)
+{
     const bool wasBusy = isBusy();
     auto progress = std::make_shared<std::atomic<double>>(0.0);
     const core::RunContext ctx([progress](double fraction, std::string_view) { progress->store(fraction); });
-    RenderJob job{request.id, m_source, request.params, ctx};
-    m_running = Running{request.id, request.params.method, ctx, progress};
+    RenderJob job{request.id, draft ? m_draft : m_source, request.params, ctx};
+    m_running = Running{request, draft, ctx, progress};
     m_progressTimer.start();
     ++m_started;
-    emit renderStarted(request.id);
+    if (draft || !wantsDraft(request.params.method))   // once per request: not again for the refinement
+        emit renderStarted(request.id);
     if (isNetworkMethod(request.params.method)) {
         m_inference->submit(m_clientId, job);
     } else {
@@ -111,9 +131,19 @@ void RenderScheduler::start(const Pending& request)
 
 void RenderScheduler::onJobFinished(RenderOutput output)
 {
+    const bool wasDraft = m_running && m_running->draft;
+    const Pending request = m_running ? m_running->request : Pending{};
     m_running.reset();
-    const auto requestedAt = m_requestedAt.take(output.requestId);
     const bool deliverable = !output.cancelled && output.requestId > m_firstIdOfSource;
+    output.draft = wasDraft;
+    if (wasDraft && !m_pending && deliverable && !output.error) {
+        // The hand rests: show the draft, then refine the same request on the full proxy.
+        output.latencyMs = static_cast<double>(m_clock.nsecsElapsed() - m_requestedAt.value(output.requestId)) / 1e6;
+        startStep(request, false);
+        emit renderFinished(output.requestId, output);
+        return;
+    }
+    const auto requestedAt = m_requestedAt.take(output.requestId);
     output.latencyMs = static_cast<double>(m_clock.nsecsElapsed() - requestedAt) / 1e6;
     if (m_pending) {
         const Pending next = *m_pending;

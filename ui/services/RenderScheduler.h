@@ -28,6 +28,11 @@ class InferenceService;
 // linear RGB) on the process's InferenceService, shared with every other scheduler of the same
 // registry. Each path keeps one Pipeline (the service's is shared), keyed by PreviewSource::key,
 // so a gamma-only change re-runs only the gamma stage.
+// Networks preview in two steps when the proxy is large: a draft on a copy of about
+// kDraftPixels (RenderOutput::draft; the view scales it to the photo's size), then the full
+// proxy. While a slider moves, each new request stops the running full-proxy step, so the
+// picture follows the hand with drafts and refines once the hand rests. A draft is never the
+// newest request's last result: the full proxy always follows it.
 // Thread: GUI thread (create, call and destroy it there); signals are delivered there.
 class RenderScheduler : public QObject {
     Q_OBJECT
@@ -38,10 +43,18 @@ public:
     const core::EnhancerRegistry& registry() const { return *m_registry; }
     const PreviewSource& source() const { return m_source; }
 
+    // A network draft has about this many pixels: small enough to follow a slider on a CPU.
+    static constexpr long long kDraftPixels = 320'000;
+
     bool isBusy() const { return m_running.has_value(); }
     quint64 latestRequestId() const { return m_nextId; }
-    // Jobs actually started since construction (coalescing makes this far below the requests).
+    // Jobs actually started since construction (coalescing makes this far below the requests);
+    // a network request's draft and full-proxy steps count as one job each.
     int startedJobCount() const { return m_started; }
+    // The draft proxy networks preview on first (null when the proxy is already small).
+    const PreviewSource& draftSource() const { return m_draft; }
+    // Drafts are on by default; off, networks render only the full proxy (tests, comparisons).
+    void setDraftsEnabled(bool enabled) { m_draftsEnabled = enabled; }
 
     // Whether `methodId` runs on the inference worker rather than the CPU pool.
     bool isNetworkMethod(const std::string& methodId) const;
@@ -65,22 +78,26 @@ signals:
     void renderProgressed(quint64 requestId, double fraction);
 
 private:
-    struct Running {
-        quint64 id = 0;
-        std::string method;
-        core::RunContext ctx;
-        std::shared_ptr<std::atomic<double>> progress;   // written by the job, read here
-    };
     struct Pending {
         quint64 id = 0;
         core::ProcessParams params;
     };
+    struct Running {
+        Pending request;
+        bool draft = false;
+        core::RunContext ctx;
+        std::shared_ptr<std::atomic<double>> progress;   // written by the job, read here
+    };
 
     void start(const Pending& request);
+    void startStep(const Pending& request, bool draft);
+    bool wantsDraft(const std::string& method) const;
     void onJobFinished(RenderOutput output);
 
     std::shared_ptr<const core::EnhancerRegistry> m_registry;
     PreviewSource m_source;
+    PreviewSource m_draft;
+    bool m_draftsEnabled = true;
     QThreadPool m_pool;
     // Used only by jobs on m_pool, one at a time.
     std::shared_ptr<core::Pipeline> m_cpuPipeline;

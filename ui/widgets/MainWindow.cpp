@@ -259,9 +259,12 @@ void MainWindow::onRenderFinished(quint64 requestId, const RenderOutput& output)
     m_histogram->setHistogram(output.histogram);
     m_sliders->setEstimatedGain(output.gain, output.gainFromAmplifier);
     m_gainLabel->setText(tr("Gain ×%1").arg(output.gain, 0, 'f', 2));
-    m_timeLabel->setText(tr("Preview %1 ms").arg(output.latencyMs, 0, 'f', 0));
+    m_timeLabel->setText(output.draft ? tr("Draft %1 ms").arg(output.latencyMs, 0, 'f', 0)
+                                      : tr("Preview %1 ms").arg(output.latencyMs, 0, 'f', 0));
     // A network says where it ran once loaded (its precision is decided then).
     m_deviceLabel->setText(tr("Device: %1").arg(output.runsOn.isEmpty() ? m_options.deviceDescription : output.runsOn));
+    if (output.draft)
+        return;   // the full proxy follows; "updated" means the final preview of the request
     emit previewUpdated(requestId);
     requestDetailIfZoomed();
 }
