@@ -246,6 +246,13 @@ Result<ModelManifest> ModelManifest::parse(const std::string& jsonText, const st
             r.fail("field \"memory_bytes_per_pixel\" must be positive.");
         m.memoryBytesPerPixel = bpp;
     }
+    long long cpuTile = 0;
+    r.integer("cpu_tile", cpuTile, false, 64);
+    if (!r.error() && doc->find("cpu_tile")) {
+        if (cpuTile > 16384)
+            r.fail("field \"cpu_tile\" must be at most 16384 pixels.");
+        m.cpuTile = static_cast<int>(cpuTile);
+    }
     if (!r.error() && m.inputKind != InputKind::SrgbDisplay && m.sizeMultiple % 2 != 0)
         r.fail("field \"size_multiple\" must be even for mosaic inputs (the Bayer tile is 2x2).");
 

@@ -51,6 +51,11 @@ struct ModelManifest {
     double gmac512 = 0.0;
     // Optional: peak working memory per full-resolution input pixel at fp32, used to size tiles.
     std::optional<double> memoryBytesPerPixel;
+    // Optional: the tile core edge (full-resolution pixels) at which this network costs least
+    // per pixel on a CPU ("cpu_tile", measured with nocturne-bench-networks --tiles): large
+    // tiles outgrow the caches and run memory-bound. The engine uses it on the CPU when the
+    // memory budget allows a larger tile.
+    std::optional<int> cpuTile;
 
     bool producesAttention() const;
 

@@ -139,6 +139,12 @@ Tiler TorchEnhancer::planTiles(cv::Size size) const
         if (m_model->runsInHalfPrecision())
             bpp *= 0.5;
         tileSize = Tiler::tileSizeForBudget(size, bpp, memoryBudget(), overlap, m_multiple, m_multiple);
+        // On a CPU, tiles beyond the network's measured sweet spot run memory-bound: slower
+        // per pixel although they fit. The sweet spot is rounded to the net's grid.
+        if (m_manifest.cpuTile && m_model->activeDevice() == ComputeDevice::Cpu) {
+            const int sweet = std::max(m_multiple, *m_manifest.cpuTile / m_multiple * m_multiple);
+            tileSize = std::min(tileSize, sweet);
+        }
     }
     return Tiler(TilerSettings{size, tileSize, overlap, m_multiple, m_multiple});
 }

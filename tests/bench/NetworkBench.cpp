@@ -6,7 +6,13 @@
 // (latency does not depend on them; the bf16 accuracy check sees random weights too); the
 // models are exported at start-up by models/training/export.py.
 //
-//   nocturne-bench-networks [--threads N] [--only ID] [google-benchmark flags]
+//   --engine   instead: 12 MP and 24 MP frames as the engine runs them, in the tiles
+//              TorchEnhancer::planTiles lays out (manifest cpu_tile, memory budget), against
+//              one whole-frame-budget layout (the engine before cpu_tile) in the same run.
+//   --tiles    instead: the cost per owned megapixel of one interior tile (core T plus the
+//              64 px overlap on each side) for T = 256 ... 1536: the curve cpu_tile is read from.
+//
+//   nocturne-bench-networks [--threads N] [--only ID] [--engine | --tiles] [google-benchmark flags]
 
 #include <benchmark/benchmark.h>
 
@@ -154,6 +160,104 @@ private:
     std::map<std::string, double> m_seconds;
 };
 
+// Random network planes for every distinct tile input size of a layout, made once.
+std::map<std::pair<int, int>, std::vector<cv::Mat>> planesForTiles(const ModelManifest& m, const Tiler& tiler)
+{
+    std::map<std::pair<int, int>, std::vector<cv::Mat>> planes;
+    for (const Tile& t : tiler.tiles()) {
+        const auto key = std::make_pair(t.input.width, t.input.height);
+        if (!planes.count(key))
+            planes[key] = inputFor(m, t.input.width, t.input.height);
+    }
+    return planes;
+}
+
+// One frame in the given tile layout: the network runs of TorchEnhancer::runTiled (the
+// blending around them is a few percent of a network's time and is left out).
+void runFrame(benchmark::State& state, std::shared_ptr<TorchModel> model, ModelManifest manifest, Tiler tiler)
+{
+    if (auto loaded = model->load(); !loaded) {
+        state.SkipWithError(loaded.error().describe().c_str());
+        return;
+    }
+    const auto planes = planesForTiles(manifest, tiler);
+    const long long baseline = readKib("VmRSS:");
+    resetPeakRss();
+    for (auto _ : state) {
+        for (const Tile& t : tiler.tiles()) {
+            auto out = model->run(planes.at({t.input.width, t.input.height}));
+            if (!out) {
+                state.SkipWithError(out.error().describe().c_str());
+                return;
+            }
+            benchmark::DoNotOptimize(out->image.data());
+        }
+    }
+    state.counters["tiles"] = double(tiler.tiles().size());
+    state.counters["tile_core"] = double(tiler.settings().tileSize);
+    state.counters["peak_rss_MiB"] = double(readKib("VmHWM:")) / 1024.0;
+    state.counters["peak_over_idle_MiB"] = double(readKib("VmHWM:") - baseline) / 1024.0;
+    state.SetLabel(model->deviceDescription());
+}
+
+// One interior tile of core edge `core` with the engine's default 64 px overlap on each side;
+// reports milliseconds per megapixel the tile owns (so the overlap's cost is counted).
+void runTile(benchmark::State& state, std::shared_ptr<TorchModel> model, ModelManifest manifest, int core,
+             int multiple)
+{
+    if (auto loaded = model->load(); !loaded) {
+        state.SkipWithError(loaded.error().describe().c_str());
+        return;
+    }
+    const int edge = Tiler::roundUp(core + 2 * 64, multiple);
+    const auto input = inputFor(manifest, edge, edge);
+    if (auto warm = model->run(input); !warm) {   // the profiling executor's first-shape cost
+        state.SkipWithError(warm.error().describe().c_str());
+        return;
+    }
+    for (auto _ : state) {
+        auto out = model->run(input);
+        if (!out) {
+            state.SkipWithError(out.error().describe().c_str());
+            return;
+        }
+        benchmark::DoNotOptimize(out->image.data());
+    }
+    state.counters["ms_per_owned_MP"] = benchmark::Counter(
+        1e3 / (double(core) * core / 1e6), benchmark::Counter::kAvgIterations);
+    state.counters["peak_rss_MiB"] = double(readKib("VmHWM:")) / 1024.0;
+}
+
+// The console table, then, for --engine, one line per network and size: planned / whole-budget time.
+class EngineRatioReporter : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override
+    {
+        for (const Run& run : runs)
+            if (!run.error_occurred)
+                m_seconds[run.benchmark_name()] = run.GetAdjustedRealTime();
+        ConsoleReporter::ReportRuns(runs);
+    }
+    void Finalize() override
+    {
+        ConsoleReporter::Finalize();
+        std::cout << "\nplanned tiles / whole-frame budget tiles, time (below 1: the planned tiles are faster)\n";
+        for (const auto& [name, seconds] : m_seconds) {
+            const auto at = name.find("/budget/");
+            if (at == std::string::npos)
+                continue;
+            std::string planned = name;
+            planned.replace(at, 8, "/planned/");
+            const auto other = m_seconds.find(planned);
+            if (other != m_seconds.end() && seconds > 0)
+                std::printf("  %-40s %.2f\n", planned.c_str(), other->second / seconds);
+        }
+    }
+
+private:
+    std::map<std::string, double> m_seconds;
+};
+
 bool exportModels(const fs::path& dir)
 {
     const std::string python = NOCTURNE_TORCH_PYTHON;
@@ -165,11 +269,44 @@ bool exportModels(const fs::path& dir)
     return std::system(all.c_str()) == 0 && std::system(seq.c_str()) == 0;
 }
 
+constexpr Size kEngineSizes[] = {{"12MP", 4256, 2848}, {"24MP", 6048, 4024}};
+
+// --engine and --tiles rows of one network, at the automatic precision (what users run).
+void registerEngineBenchmarks(const std::string& mode, const std::string& name, const std::string& pt,
+                              const ModelManifest& manifest, EngineOptions options)
+{
+    options.cpuPrecision = CpuPrecision::Auto;
+    auto model = std::make_shared<TorchModel>(pt, options, TorchEnhancer::precisionCheckFor(manifest));
+    const TorchEnhancer planner(manifest, pt, options);
+    if (mode == "tiles") {
+        for (const int core : {256, 384, 512, 768, 1024, 1536}) {
+            const std::string label = name + "/auto/tile " + std::to_string(core);
+            auto* b = benchmark::RegisterBenchmark(label.c_str(), runTile, model, manifest, core,
+                                                   planner.sizeMultiple());
+            b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(core >= 1024 ? 1 : 2);
+        }
+        return;
+    }
+    ModelManifest withoutCpuTile = manifest;
+    withoutCpuTile.cpuTile.reset();
+    const TorchEnhancer budgetOnly(withoutCpuTile, pt, options);
+    for (const Size& size : kEngineSizes) {
+        const cv::Size frame(size.width, size.height);
+        for (const auto& [kind, tiler] : {std::make_pair(std::string("planned"), planner.planTiles(frame)),
+                                          std::make_pair(std::string("budget"), budgetOnly.planTiles(frame))}) {
+            const std::string label = name + "/" + kind + "/" + size.name;
+            auto* b = benchmark::RegisterBenchmark(label.c_str(), runFrame, model, manifest, tiler);
+            b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+        }
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
     std::string only;
+    std::string mode = "networks";
     std::vector<char*> rest{argv[0]};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -177,6 +314,8 @@ int main(int argc, char** argv)
             g_threads = std::atoi(argv[++i]);
         else if (a == "--only" && i + 1 < argc)
             only = argv[++i];
+        else if (a == "--engine" || a == "--tiles")
+            mode = a.substr(2);
         else
             rest.push_back(argv[i]);
     }
@@ -208,6 +347,12 @@ int main(int argc, char** argv)
             return 1;
         }
         const std::string pt = (manifestPath.parent_path() / manifest->file).string();
+        if (mode != "networks") {
+            if (name == "lamba-mitra-sequential")
+                continue;
+            registerEngineBenchmarks(mode, name, pt, *manifest, options);
+            continue;
+        }
         for (const CpuPrecision precision : {CpuPrecision::Fp32, CpuPrecision::Auto}) {
             EngineOptions withPrecision = options;
             withPrecision.cpuPrecision = precision;
@@ -225,7 +370,11 @@ int main(int argc, char** argv)
     benchmark::AddCustomContext("torch_threads", std::to_string(g_threads > 0 ? g_threads : int(hw)));
     benchmark::AddCustomContext("hardware_threads", std::to_string(hw));
     RatioReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
+    EngineRatioReporter engineReporter;
+    if (mode == "engine")
+        benchmark::RunSpecifiedBenchmarks(&engineReporter);
+    else
+        benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     fs::remove_all(dir);
     return 0;

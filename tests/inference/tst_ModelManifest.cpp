@@ -46,6 +46,14 @@ std::string withField(const std::string& key, const std::string& value)
     return text;
 }
 
+// kValid with an optional field it lacks added.
+std::string withExtraField(const std::string& key, const std::string& value)
+{
+    std::string text = kValid;
+    text.insert(text.find('{') + 1, "\n  \"" + key + "\": " + value + ",");
+    return text;
+}
+
 }  // namespace
 
 class tst_ModelManifest : public QObject {
@@ -84,6 +92,7 @@ void tst_ModelManifest::parsesValidManifest()
     QCOMPARE(m->licence, std::string("MIT \xC2\xA9 Nocturne"));
     QCOMPARE(m->trained, false);
     QVERIFY(!m->memoryBytesPerPixel.has_value());
+    QVERIFY(!m->cpuTile.has_value());
 }
 
 void tst_ModelManifest::optionalFieldsHaveDefaults()
@@ -91,7 +100,7 @@ void tst_ModelManifest::optionalFieldsHaveDefaults()
     const char* minimal = R"({"format_version": 1, "id": "sid", "display_name": "SID", "file": "sid.pt",
         "sha256": "0000000000000000000000000000000000000000000000000000000000000000",
         "input_kind": "packed_4ch", "size_multiple": 32, "outputs": ["image", "attention"],
-        "amplifier": "mosaic", "trained": true, "memory_bytes_per_pixel": 96})";
+        "amplifier": "mosaic", "trained": true, "memory_bytes_per_pixel": 96, "cpu_tile": 768})";
     const Result<ModelManifest> m = ModelManifest::parse(minimal, "sid.json");
     QVERIFY2(m.ok(), m.ok() ? "" : m.error().describe().c_str());
     QCOMPARE(m->inputScale, 1.0);
@@ -99,6 +108,7 @@ void tst_ModelManifest::optionalFieldsHaveDefaults()
     QVERIFY(m->clipInput);   // packed_4ch follows SID: clipped unless the manifest says otherwise
     QVERIFY(m->producesAttention());
     QCOMPARE(m->memoryBytesPerPixel.value_or(0.0), 96.0);
+    QCOMPARE(m->cpuTile.value_or(0), 768);
     QVERIFY(m->trained);
 }
 
@@ -138,6 +148,9 @@ void tst_ModelManifest::badField_data()
     row("odd multiple for mosaic", withField("size_multiple", "3"), "size_multiple");
     row("input_scale above 1", withField("input_scale", "2.0"), "input_scale");
     row("scale_factor zero", withField("scale_factor", "0"), "scale_factor");
+    row("cpu_tile below 64", withExtraField("cpu_tile", "32"), "cpu_tile");
+    row("cpu_tile fractional", withExtraField("cpu_tile", "512.5"), "cpu_tile");
+    row("cpu_tile huge", withExtraField("cpu_tile", "100000"), "cpu_tile");
     row("missing outputs", withField("outputs", ""), "outputs");
     row("unknown output", withField("outputs", "[\"image\", \"depth\"]"), "outputs");
     row("outputs not array", withField("outputs", "\"image\""), "outputs");

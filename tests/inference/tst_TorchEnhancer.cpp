@@ -121,6 +121,7 @@ private slots:
     void tiledMatchesWhole_data();
     void tiledMatchesWhole();
     void cancelBetweenTiles();
+    void cpuTileCapsTheBudgetTile();
     void attentionOutput();
     void outputSizeMatchesSource_data();
     void outputSizeMatchesSource();
@@ -315,6 +316,32 @@ void tst_TorchEnhancer::tiledMatchesWhole()
         QVERIFY(maxDiff(a->attention, b->attention, 16) < 1e-3);
     QVERIFY(std::any_of(stages.begin(), stages.end(), [](const std::string& s) { return s.rfind("tile 3/", 0) == 0; }));
     QVERIFY(stages.size() >= tileCount);
+}
+
+void tst_TorchEnhancer::cpuTileCapsTheBudgetTile()
+{
+    // The budget alone fits a 1200x900 frame in one tile; the manifest's CPU sweet spot splits
+    // it into tiles of at most cpu_tile (rounded to the net's grid), and an explicit tile size
+    // (--tile) still wins.
+    const ModelEntry* e = m_models.find("test-srgb-attention");
+    QVERIFY(e);
+    ModelManifest manifest = e->manifest;
+    EngineOptions options;
+    options.device = ComputeDevice::Cpu;
+    options.memoryBudgetBytes = std::size_t{4} << 30;
+    options.log = [](std::string_view) {};
+    const cv::Size frame(1200, 900);
+    QCOMPARE(TorchEnhancer(manifest, e->modelPath, options).planTiles(frame).tiles().size(), std::size_t{1});
+    manifest.cpuTile = 300;
+    const TorchEnhancer capped(manifest, e->modelPath, options);
+    const Tiler tiler = capped.planTiles(frame);
+    QVERIFY(tiler.tiles().size() >= 12);
+    QVERIFY(tiler.settings().tileSize <= 300);
+    QCOMPARE(tiler.settings().tileSize % capped.sizeMultiple(), 0);
+    for (const Tile& t : tiler.tiles())
+        QVERIFY(t.core.width <= 300 && t.core.height <= 300);
+    options.tileSize = 600;
+    QCOMPARE(TorchEnhancer(manifest, e->modelPath, options).planTiles(frame).settings().tileSize, 600);
 }
 
 void tst_TorchEnhancer::cancelBetweenTiles()

@@ -6,7 +6,7 @@ returns. `size_multiple` is in FULL-resolution pixels (the engine pads the full 
 the registry's multiple (in network-input pixels) times `input_divisor`.
 """
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from nocturne_models import registry
 
@@ -28,6 +28,9 @@ class ModelCard:
     input_range: Tuple[float, float]
     outputs: Tuple[str, ...] = ("image",)
     input_scale: float = 1.0
+    # Tile core edge (full-resolution px) with the least CPU time per pixel, read off
+    # `nocturne-bench-networks --tiles` (models/README.md "Speed"); None: the memory budget decides.
+    cpu_tile: Optional[int] = None
 
     @property
     def input_kind(self) -> str:

@@ -198,7 +198,7 @@ def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
     gmac = complexity.measure(net_id, eager)["gmac_512"]
     licence = ("MIT (Nocturne); weights trained by Nocturne" if trained
                else "MIT (Nocturne); random weights for tests and development only")
-    return {
+    manifest = {
         "format_version": FORMAT_VERSION,
         "id": net_id,
         "display_name": c.display_name,
@@ -223,6 +223,9 @@ def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
         "evaluation": evaluation,
         "export": export_info,
     }
+    if c.cpu_tile is not None:
+        manifest["cpu_tile"] = int(c.cpu_tile)
+    return manifest
 
 
 def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = None,
