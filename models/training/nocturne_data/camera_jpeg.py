@@ -27,6 +27,7 @@ import torch.nn.functional as F
 
 from . import lights as lt
 from . import noise as nz
+from . import engine_exposure as ee
 from . import unprocess as up
 
 RATIO_RANGE = (10.0, 300.0)       # exposure ratio to the clean photo's exposure
@@ -215,6 +216,21 @@ def dark_jpeg(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: 
     record = {"ratio": cap["ratio"], "profile": cap["profile"], "bits": cap["bits"],
               **file["record"]}
     return {"input": file["input"], "scene_linear": scene_linear, "record": record}
+
+
+def camera_rendering(scene_linear: torch.Tensor, kind: int, contrast: float,
+                     target_mean: torch.Tensor) -> torch.Tensor:
+    """The clean scene (1,3,H,W) as this camera would have rendered a normal exposure of it:
+    its own tone curve `kind`/`contrast`, the exposure solved so that the rendering's mean display
+    luminance (decoded with the exact sRGB curve, as the engine decodes a file) is `target_mean`
+    (1,). What a real normal-light reference is: the same camera's JPEG, properly exposed."""
+    x = scene_linear.detach().clamp_min(0.0)
+
+    def render(k: torch.Tensor) -> torch.Tensor:
+        return ee.srgb_to_linear(tone_curve(x * k.to(x)[:, None, None, None], kind, contrast))
+
+    k = ee.solve_scale(render, target_mean, math.log(1024.0))
+    return tone_curve(scene_linear.clamp_min(0.0) * k.to(x)[:, None, None, None], kind, contrast)
 
 
 def scene_linear_of(cam: torch.Tensor, meta: dict) -> torch.Tensor:

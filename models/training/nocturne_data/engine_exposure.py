@@ -86,7 +86,7 @@ def rescale(x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
     return torch.where(s <= 1.0, s * x, s * x / (1.0 + (s - 1.0) * x))
 
 
-def _solve_scale(render, target_mean: torch.Tensor, log_range: float,
+def solve_scale(render, target_mean: torch.Tensor, log_range: float,
                  iterations: int = 30) -> torch.Tensor:
     """Per-image scale k in [e^-log_range, e^log_range] with display_mean(render(k)) equal to
     target_mean (B,), by bisection on log k (the mean is monotonic in k)."""
@@ -104,7 +104,7 @@ def _solve_scale(render, target_mean: torch.Tensor, log_range: float,
 def match(linear: torch.Tensor, target_mean: torch.Tensor) -> torch.Tensor:
     """Exposure::match: rescale each image so that its display mean is `target_mean` (B,)."""
     x = linear.detach()
-    return rescale(linear, _solve_scale(lambda k: rescale(x, k), target_mean, math.log(64.0)))
+    return rescale(linear, solve_scale(lambda k: rescale(x, k), target_mean, math.log(64.0)))
 
 
 def expose_like(scene_linear: torch.Tensor, target_mean: torch.Tensor) -> torch.Tensor:
@@ -112,7 +112,7 @@ def expose_like(scene_linear: torch.Tensor, target_mean: torch.Tensor) -> torch.
     exposure k whose shoulder(k·scene) has display mean `target_mean`: what the engine's
     amplifier would show for a noise-free capture of it. Returns linear values in [0,1)."""
     x = scene_linear.detach().clamp_min(0.0)
-    k = _solve_scale(lambda k: amplify(x, k), target_mean, math.log(1024.0))
+    k = solve_scale(lambda k: amplify(x, k), target_mean, math.log(1024.0))
     return amplify(scene_linear.clamp_min(0.0), k)
 
 

@@ -97,13 +97,18 @@ def camera_srgb_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB",
 
 def jpeg_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: float = 0.5,
               m: float = ee.M_DEFAULT, ratio_range=cj.RATIO_RANGE,
-              noise_reduction: float = 0.0) -> dict:
+              noise_reduction: float = 0.0, target: str = "scene") -> dict:
     """sRGB pair 'jpeg' mode, for networks the engine feeds its own exposure: the dark camera
     file (camera_jpeg.dark_jpeg) amplified exactly as the engine amplifies it and, with
     noise_reduction > 0, cleaned by the engine's noise reduction at that strength (manifest
     amplifier "engine": the network refines what "amplify only" shows); the target is the clean
     scene at the exposure whose amplified (shouldered) rendering has the same mean display
-    luminance: what "amplify only" would show for a noise-free capture."""
+    luminance: what "amplify only" would show for a noise-free capture. target "camera" renders
+    that clean exposure through the dark file's own camera tone curve instead (what a real
+    normal-light JPEG from the same camera is), so the network is not taught to undo the
+    camera's look, only its noise and darkness."""
+    if target not in ("scene", "camera"):
+        raise ValueError(f"target must be 'scene' or 'camera', not '{target}'")
     outs = [cj.dark_jpeg(y[i:i + 1], gen, cfa, lights, ratio_range) for i in range(y.shape[0])]
     dark = torch.cat([o["input"] for o in outs])
     scene = torch.cat([o["scene_linear"] for o in outs]).to(dark)
@@ -111,7 +116,13 @@ def jpeg_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: 
     if noise_reduction > 0:
         amp = ee.noise_reduction(amp, noise_reduction)
     x = ee.linear_to_srgb(amp)
-    target = ee.linear_to_srgb(ee.expose_like(scene, ee.display_mean(amp)))
+    means = ee.display_mean(amp)
+    if target == "camera":
+        target = torch.cat([cj.camera_rendering(scene[i:i + 1], o["record"]["tone"],
+                                                o["record"]["contrast"], means[i:i + 1])
+                            for i, o in enumerate(outs)]).to(dark)
+    else:
+        target = ee.linear_to_srgb(ee.expose_like(scene, means))
     return {"input": x, "target": target, "attention": attention_target(x, target),
             "dark": dark, "records": [o["record"] for o in outs]}
 

@@ -68,3 +68,25 @@ def test_tone_curves_are_monotonic_from_black_to_white(kind):
     y = cj.tone_curve(x, kind, 0.5)
     assert float(y[0]) == pytest.approx(0.0, abs=1e-3) and float(y[-1]) == pytest.approx(1.0, abs=1e-3)
     assert bool((y[1:] - y[:-1] >= -1e-6).all())
+
+
+@pytest.mark.parametrize("kind", [0, 1, 2])
+def test_camera_target_is_the_cameras_rendering_at_the_engines_brightness(kind):
+    y = torch.cat([scene(4), scene(5, level=0.7)])
+    p = pairs.jpeg_pair(y, gen(6), lights=0.0, target="camera")
+    lin_in = ee.srgb_to_linear(p["input"])
+    lin_t = ee.srgb_to_linear(p["target"])
+    assert torch.allclose(ee.display_mean(lin_in), ee.display_mean(lin_t), atol=2e-3)
+    # Against the scene-referred target the camera's curve changes tones, not brightness.
+    scene_t = pairs.jpeg_pair(y, gen(6), lights=0.0)["target"]
+    assert not torch.allclose(scene_t, p["target"], atol=1e-3) or all(
+        r["tone"] == 0 for r in p["records"])
+    x = torch.linspace(0.0, 0.2, 64).view(1, 1, 1, 64).expand(1, 3, 8, 64).contiguous()
+    out = cj.camera_rendering(x, kind, 0.5, torch.tensor([0.45]))
+    assert float(ee.display_mean(ee.srgb_to_linear(out))) == pytest.approx(0.45, abs=2e-3)
+    assert bool((out[0, 1, 0, 1:] - out[0, 1, 0, :-1] >= -1e-6).all())
+
+
+def test_jpeg_pair_refuses_an_unknown_target():
+    with pytest.raises(ValueError, match="target"):
+        pairs.jpeg_pair(scene(1), gen(1), target="film")
