@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <optional>
 #include <system_error>
 
 #include <opencv2/imgproc.hpp>
@@ -279,6 +280,38 @@ Result<DecodedImage> ImageLoader::decode(std::string_view bytes, const std::stri
     }
 }
 
+namespace {
+
+// The embedded preview of RAW-like containers, fitted to maxEdge; empty when there is none.
+std::optional<ImageBuffer> embeddedPreviewOf(std::string_view bytes, Container container, const std::string& path,
+                                             int maxEdge)
+{
+    if (container != Container::Raw && container != Container::Tiff && container != Container::Unknown)
+        return std::nullopt;
+    auto preview = RawDecoder::embeddedPreview(bytes, path);
+    if (!preview)
+        return std::nullopt;
+    return fitInto(RasterDecoder::linearize(*preview), maxEdge);
+}
+
+}  // namespace
+
+Result<ImageBuffer> ImageLoader::loadEmbeddedPreview(const std::string& path, int maxEdge)
+{
+    if (maxEdge < 1)
+        return makeError(ErrorCode::InvalidArgument, "the preview size must be positive", path);
+    try {
+        auto bytes = readChecked(path);
+        if (!bytes)
+            return bytes.error();
+        if (auto preview = embeddedPreviewOf(*bytes, sniff(*bytes).container, path, maxEdge))
+            return std::move(*preview);
+        return makeError(ErrorCode::NotFound, "the file has no embedded preview", path);
+    } catch (const std::bad_alloc&) {
+        return outOfMemory(path);
+    }
+}
+
 Result<ImageBuffer> ImageLoader::loadThumbnail(const std::string& path, int maxEdge,
                                                const DecodeOptions& options)
 {
@@ -289,11 +322,8 @@ Result<ImageBuffer> ImageLoader::loadThumbnail(const std::string& path, int maxE
         if (!bytes)
             return bytes.error();
         const Container container = sniff(*bytes).container;
-        if (container == Container::Raw || container == Container::Tiff || container == Container::Unknown) {
-            auto preview = RawDecoder::embeddedPreview(*bytes, path);
-            if (preview)
-                return fitInto(RasterDecoder::linearize(*preview), maxEdge);
-        }
+        if (auto preview = embeddedPreviewOf(*bytes, container, path, maxEdge))
+            return std::move(*preview);
         // LibRaw's half-size decode skips demosaicing: 4x faster for a RAW without a preview.
         // Raster files decode at full size, so small ones are not shrunk below maxEdge.
         DecodeOptions fast = options;

@@ -29,6 +29,11 @@ public:
     static Result<ImageBuffer> loadThumbnail(const std::string& path, int maxEdge,
                                              const DecodeOptions& options = {});
 
+    // Only a RAW's embedded preview (the camera's own JPEG), scaled to fit `maxEdge`, linear
+    // sRGB: what the editor shows while the real decode runs. NotFound when the file has none
+    // (raster files, RAWs without one); never falls back to decoding the raw data.
+    static Result<ImageBuffer> loadEmbeddedPreview(const std::string& path, int maxEdge);
+
     // File-name extensions (lower case, no dot) we offer in file dialogs and folder scans.
     static const std::vector<std::string>& supportedExtensions();
     static bool hasSupportedExtension(const std::string& path);

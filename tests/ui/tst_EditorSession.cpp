@@ -4,6 +4,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/support/DngWriter.h"
 #include "tests/ui/UiTestSupport.h"
 #include "ui/services/EditorSession.h"
 
@@ -18,6 +19,7 @@ private slots:
     void eachKindOpensWithItsRememberedMethod();
     void onlyTheLastSelectedFileArrives();
     void aBrokenFileFailsWithItsName();
+    void aRawShowsItsCameraPreviewBeforeTheProxy();
 
 private:
     std::shared_ptr<core::EnhancerRegistry> registry() const;
@@ -124,6 +126,38 @@ void tst_EditorSession::aBrokenFileFailsWithItsName()
     QCOMPARE(failed.at(0).at(0).toString(), broken);
     QVERIFY2(failed.at(0).at(1).toString().contains(QStringLiteral("broken.png")), qPrintable(failed.at(0).at(1).toString()));
     QVERIFY(session.source().isNull());
+}
+
+void tst_EditorSession::aRawShowsItsCameraPreviewBeforeTheProxy()
+{
+    testsupport::DngSpec spec;
+    spec.mosaic = testsupport::makeSceneMosaic(640, 480, core::CfaPattern::RGGB, spec.blackLevel, spec.whiteLevel,
+                                               0.02, 9);
+    spec.preview = cv::Mat(240, 320, CV_8UC3, cv::Scalar(12, 10, 8));   // a dark camera JPEG
+    const QString raw = m_dir.filePath("with-preview.dng");
+    QCOMPARE(QString::fromStdString(testsupport::writeDng(raw.toStdString(), spec)), QString());
+
+    ui::EditorSession session(registry());
+    QStringList order;
+    QImage glimpse;
+    connect(&session, &ui::EditorSession::glimpseReady, this, [&](const QString& path, const QImage& image) {
+        order << QStringLiteral("glimpse");
+        QCOMPARE(path, raw);
+        glimpse = image;
+    });
+    connect(&session, &ui::EditorSession::sourceLoaded, this, [&] { order << QStringLiteral("loaded"); });
+    session.select(session.addFiles({raw}));
+    QTRY_VERIFY_WITH_TIMEOUT(order.contains(QStringLiteral("loaded")), 20000);
+    QCOMPARE(order, (QStringList{QStringLiteral("glimpse"), QStringLiteral("loaded")}));
+    QCOMPARE(glimpse.size(), QSize(320, 240));
+    // Brightened as "amplify only" would show it: the stored preview is nearly black.
+    QVERIFY2(qGray(glimpse.pixel(160, 120)) > 60, qPrintable(QString::number(qGray(glimpse.pixel(160, 120)))));
+
+    // A PNG has no camera preview: only the proxy arrives.
+    order.clear();
+    session.select(session.addFiles({m_a}));
+    QTRY_VERIFY_WITH_TIMEOUT(order.contains(QStringLiteral("loaded")), 10000);
+    QCOMPARE(order, QStringList{QStringLiteral("loaded")});
 }
 
 QTEST_MAIN(tst_EditorSession)

@@ -4,6 +4,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/pipeline/MethodDefaults.h"
+#include "ui/services/Glimpse.h"
 #include "ui/services/RenderScheduler.h"
 
 namespace nocturne::ui {
@@ -78,6 +79,19 @@ void EditorSession::select(int index)
     const quint64 sequence = ++m_loadSequence;
     m_loading = true;
     emit loadStarted(path);
+    // The camera's embedded JPEG first (milliseconds), on the same one-thread pool so it never
+    // competes with the decode that follows it.
+    auto* glimpse = new QFutureWatcher<QImage>(this);
+    connect(glimpse, &QFutureWatcher<QImage>::finished, this, [this, glimpse, sequence, path] {
+        glimpse->deleteLater();
+        const QImage image = glimpse->result();
+        if (sequence == m_loadSequence && m_loading && !image.isNull())
+            emit glimpseReady(path, image);
+    });
+    glimpse->setFuture(QtConcurrent::run(&m_loadPool, [path] {
+        auto image = loadGlimpse(path);
+        return image ? std::move(image).value() : QImage();
+    }));
     auto* watcher = new QFutureWatcher<LoadOutcome>(this);
     connect(watcher, &QFutureWatcher<LoadOutcome>::finished, this, [this, watcher, sequence, path] {
         watcher->deleteLater();

@@ -64,6 +64,9 @@ public:
 
 signals:
     void loadStarted(const QString& path);
+    // A RAW's embedded camera preview, brightened, while its proxy still decodes (only when
+    // the file has one and arrives before the proxy); sourceLoaded follows.
+    void glimpseReady(const QString& path, const QImage& image);
     // `fellBackFrom`: the method the photo would have opened with but cannot run on it (empty
     // when none): the session shows params().method instead.
     void sourceLoaded(const QString& path, const QString& fellBackFrom, const QString& reason);

@@ -9,11 +9,8 @@
 #include <QStandardPaths>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "core/enhance/Amplifier.h"
-#include "core/enhance/Gamma.h"
 #include "core/io/ImageLoader.h"
-#include "core/pipeline/Pipeline.h"
-#include "ui/convert/ImageConversion.h"
+#include "ui/services/Glimpse.h"
 #include "ui/services/PreviewSource.h"
 
 namespace nocturne::ui {
@@ -47,8 +44,7 @@ Outcome render(const QString& path, const QString& diskFile)
     auto small = core::ImageLoader::loadThumbnail(path.toStdString(), ThumbnailCache::kEdge, options);
     if (!small)
         return {{}, QString::fromStdString(small.error().describe())};
-    const double gain = core::Amplifier(core::defaultAmplifierSettings()).estimate(*small).gain;
-    const QImage image = toQImage(core::Gamma::encode(core::Amplifier::apply(*small, gain, core::Highlights::Shoulder)));
+    const QImage image = amplifiedForDisplay(*small);
     if (!diskFile.isEmpty()) {
         // QSaveFile writes beside the target and renames: a killed editor leaves no half PNG.
         QSaveFile out(diskFile);

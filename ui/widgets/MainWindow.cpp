@@ -56,6 +56,12 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     connect(m_session, &EditorSession::loadStarted, this, [this](const QString& path) {
         statusBar()->showMessage(tr("Opening %1...").arg(QFileInfo(path).fileName()));
     });
+    connect(m_session, &EditorSession::glimpseReady, this, [this](const QString& path, const QImage& image) {
+        // The camera's own preview until the proxy arrives: the photo appears at once.
+        m_view->setImages(image, image, image.size());
+        m_view->setOverlay(QImage());
+        statusBar()->showMessage(tr("Opening %1... (showing the camera's preview)").arg(QFileInfo(path).fileName()));
+    });
     connect(m_session, &EditorSession::sourceLoaded, this, &MainWindow::onSourceLoaded);
     connect(m_session, &EditorSession::loadFailed, this, [this](const QString& path, const QString& error) {
         statusBar()->clearMessage();

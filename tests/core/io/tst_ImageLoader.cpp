@@ -55,6 +55,8 @@ private slots:
     void opensGoodFiles();
     void contentWinsOverExtension();
     void supportedExtensions();
+    void embeddedPreviewOnly_data();
+    void embeddedPreviewOnly();
 
 private:
     std::string path(const std::string& name) const
@@ -218,6 +220,47 @@ void tst_ImageLoader::supportedExtensions()
     QVERIFY(ImageLoader::hasSupportedExtension("nuit-étoilée.jpeg"));
     QVERIFY(!ImageLoader::hasSupportedExtension("notes.txt"));
     QVERIFY(!ImageLoader::hasSupportedExtension("README"));
+}
+
+void tst_ImageLoader::embeddedPreviewOnly_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<bool>("found");
+    QTest::newRow("DNG with a camera preview") << "preview" << true;
+    QTest::newRow("DNG without one") << "bare" << false;
+    QTest::newRow("PNG") << "png" << false;
+    QTest::newRow("missing file") << "missing" << false;
+}
+
+void tst_ImageLoader::embeddedPreviewOnly()
+{
+    // Only the camera's JPEG, never a decode of the raw data: the editor's first glimpse.
+    QFETCH(QString, kind);
+    QFETCH(bool, found);
+    const std::string file = path("glimpse-" + kind.toStdString() + (kind == "png" ? ".png" : ".dng"));
+    if (kind == "preview" || kind == "bare") {
+        testsupport::DngSpec spec;
+        spec.mosaic = testsupport::makeSceneMosaic(320, 240, core::CfaPattern::RGGB, spec.blackLevel,
+                                                   spec.whiteLevel, 0.02, 3);
+        if (kind == "preview") {
+            spec.preview = cv::Mat(120, 160, CV_8UC3, cv::Scalar(200, 30, 30));   // red, RGB order
+            spec.preview(cv::Rect(80, 0, 80, 120)).setTo(cv::Scalar(30, 30, 200));
+        }
+        QCOMPARE(QString::fromStdString(testsupport::writeDng(file, spec)), QString());
+    } else if (kind == "png") {
+        QVERIFY(cv::imwrite(file, cv::Mat(40, 60, CV_8UC3, cv::Scalar(10, 10, 10))));
+    }
+    const auto preview = ImageLoader::loadEmbeddedPreview(file, 80);
+    QCOMPARE(preview.ok(), found);
+    if (!found) {
+        QVERIFY(preview.error().describe().find(file) != std::string::npos);
+        return;
+    }
+    QCOMPARE(preview->width(), 80);   // fitted into 80 px, aspect kept
+    QCOMPARE(preview->height(), 60);
+    const cv::Vec3f left = preview->mat().at<cv::Vec3f>(30, 10);
+    const cv::Vec3f right = preview->mat().at<cv::Vec3f>(30, 70);
+    QVERIFY2(left[0] > 5 * left[2] && right[2] > 5 * right[0], "left red, right blue, as written");
 }
 
 QTEST_GUILESS_MAIN(tst_ImageLoader)
