@@ -103,7 +103,7 @@ int measureLatency(std::shared_ptr<const core::EnhancerRegistry> registry, const
     ui::RenderScheduler scheduler(registry);
     scheduler.setSource(source);
     if (!scheduler.draftSource().isNull())
-        std::printf("networks draft on %dx%d first\n", scheduler.draftSource().image->rgb.width(),
+        std::printf("slow renders (networks, noise reduction) draft on %dx%d first\n", scheduler.draftSource().image->rgb.width(),
                     scheduler.draftSource().image->rgb.height());
     for (const auto& enhancer : registry->all()) {
         if (auto supported = enhancer->supports(*source.image); !supported) {

@@ -24,7 +24,7 @@ private slots:
     void networksDraftThenRefine();
     void dragStopsTheRefinementAndKeepsDrafting();
     void draftsCanBeTurnedOff();
-    void smallProxiesAndClassicalMethodsDoNotDraft();
+    void smallProxiesAndFastMethodsDoNotDraft();
 
 private:
     struct Fixture {
@@ -413,7 +413,7 @@ void tst_RenderScheduler::draftsCanBeTurnedOff()
     QCOMPARE(f.network->calls(), 1);
 }
 
-void tst_RenderScheduler::smallProxiesAndClassicalMethodsDoNotDraft()
+void tst_RenderScheduler::smallProxiesAndFastMethodsDoNotDraft()
 {
     auto f = makeFixture();
     ui::RenderScheduler small(f.registry);
@@ -423,11 +423,18 @@ void tst_RenderScheduler::smallProxiesAndClassicalMethodsDoNotDraft()
     large.setSource(largeSource());
     QSignalSpy finished(&large, &ui::RenderScheduler::renderFinished);
     core::ProcessParams params;
-    params.method = "count";   // classical methods are fast on the proxy: no draft
+    params.method = "count";
+    params.noiseReduction = 0.0f;   // a classical method without noise reduction is fast: no draft
     large.requestRender(params);
     QTRY_VERIFY_WITH_TIMEOUT(!large.isBusy(), 10000);
     QCOMPARE(finished.count(), 1);
     QVERIFY(!outputAt(finished, 0).draft);
+    params.noiseReduction = 1.0f;   // non-local means is not: draft, then the full proxy
+    large.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 3 && !large.isBusy(), 20000);
+    QVERIFY(outputAt(finished, 1).draft);
+    QVERIFY(!outputAt(finished, 2).draft);
+    QCOMPARE(outputAt(finished, 2).display.size(), QSize(1000, 700));
 }
 
 QTEST_MAIN(tst_RenderScheduler)

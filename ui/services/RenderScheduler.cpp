@@ -61,9 +61,9 @@ void RenderScheduler::setSource(const PreviewSource& source)
     }
 }
 
-bool RenderScheduler::wantsDraft(const std::string& method) const
+bool RenderScheduler::wantsDraft(const core::ProcessParams& params) const
 {
-    return m_draftsEnabled && !m_draft.isNull() && isNetworkMethod(method);
+    return m_draftsEnabled && !m_draft.isNull() && (isNetworkMethod(params.method) || params.noiseReduction > 0.0f);
 }
 
 quint64 RenderScheduler::requestRender(const core::ProcessParams& params)
@@ -75,9 +75,9 @@ quint64 RenderScheduler::requestRender(const core::ProcessParams& params)
     if (m_running) {
         // Same method: let it finish and show it as an interim preview (a drag keeps moving
         // the picture). Another method: its result is of no use, stop it at its next check.
-        // A network's full-proxy step is stopped too: the next draft follows the hand sooner.
-        const bool fullStepOfDraftedNetwork = !m_running->draft && wantsDraft(m_running->request.params.method);
-        if (m_running->request.params.method != params.method || fullStepOfDraftedNetwork)
+        // A drafted request's full-proxy step is stopped too: the next draft follows the hand sooner.
+        const bool refining = !m_running->draft && wantsDraft(m_running->request.params);
+        if (m_running->request.params.method != params.method || refining)
             m_running->ctx.requestStop();
         if (m_pending)
             m_requestedAt.remove(m_pending->id);
@@ -99,7 +99,7 @@ void RenderScheduler::cancelAll()
 
 void RenderScheduler::start(const Pending& request)
 {
-    startStep(request, wantsDraft(request.params.method));
+    startStep(request, wantsDraft(request.params));
 }
 
 void RenderScheduler::startStep(const Pending& request, bool draft)
@@ -111,7 +111,7 @@ void RenderScheduler::startStep(const Pending& request, bool draft)
     m_running = Running{request, draft, ctx, progress};
     m_progressTimer.start();
     ++m_started;
-    if (draft || !wantsDraft(request.params.method))   // once per request: not again for the refinement
+    if (draft || !wantsDraft(request.params))   // once per request: not again for the refinement
         emit renderStarted(request.id);
     if (isNetworkMethod(request.params.method)) {
         m_inference->submit(m_clientId, job);

@@ -28,11 +28,12 @@ class InferenceService;
 // linear RGB) on the process's InferenceService, shared with every other scheduler of the same
 // registry. Each path keeps one Pipeline (the service's is shared), keyed by PreviewSource::key,
 // so a gamma-only change re-runs only the gamma stage.
-// Networks preview in two steps when the proxy is large: a draft on a copy of about
-// kDraftPixels (RenderOutput::draft; the view scales it to the photo's size), then the full
-// proxy. While a slider moves, each new request stops the running full-proxy step, so the
-// picture follows the hand with drafts and refines once the hand rests. A draft is never the
-// newest request's last result: the full proxy always follows it.
+// Slow renders (networks, and any method with noise reduction, whose non-local means costs
+// about a second on a 2 MP proxy) preview in two steps when the proxy is large: a draft on a
+// copy of about kDraftPixels (RenderOutput::draft; the view scales it to the photo's size),
+// then the full proxy. While a slider moves, each new request stops the running full-proxy
+// step, so the picture follows the hand with drafts and refines once the hand rests. A draft
+// is never the newest request's last result: the full proxy always follows it.
 // Thread: GUI thread (create, call and destroy it there); signals are delivered there.
 class RenderScheduler : public QObject {
     Q_OBJECT
@@ -43,7 +44,7 @@ public:
     const core::EnhancerRegistry& registry() const { return *m_registry; }
     const PreviewSource& source() const { return m_source; }
 
-    // A network draft has about this many pixels: small enough to follow a slider on a CPU.
+    // A draft has about this many pixels: small enough to follow a slider on a CPU.
     static constexpr long long kDraftPixels = 320'000;
 
     bool isBusy() const { return m_running.has_value(); }
@@ -53,7 +54,7 @@ public:
     int startedJobCount() const { return m_started; }
     // The draft proxy networks preview on first (null when the proxy is already small).
     const PreviewSource& draftSource() const { return m_draft; }
-    // Drafts are on by default; off, networks render only the full proxy (tests, comparisons).
+    // Drafts are on by default; off, every request renders only the full proxy.
     void setDraftsEnabled(bool enabled) { m_draftsEnabled = enabled; }
 
     // Whether `methodId` runs on the inference worker rather than the CPU pool.
@@ -91,7 +92,7 @@ private:
 
     void start(const Pending& request);
     void startStep(const Pending& request, bool draft);
-    bool wantsDraft(const std::string& method) const;
+    bool wantsDraft(const core::ProcessParams& params) const;
     void onJobFinished(RenderOutput output);
 
     std::shared_ptr<const core::EnhancerRegistry> m_registry;
