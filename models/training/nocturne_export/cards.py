@@ -50,27 +50,27 @@ class ModelCard:
 CARDS: Dict[str, ModelCard] = {c.net_id: c for c in (
     ModelCard("lamba-mitra", "Lamba & Mitra real-time RAW",
               "Lamba & Mitra, Restoring Extremely Dark Images in Real Time, CVPR 2021",
-              amplifier="mosaic", clip_input=True, input_range=(0.0, 1.0)),
+              amplifier="mosaic", clip_input=True, input_range=(0.0, 1.0), cpu_tile=1024),
     ModelCard("gia-net", "GIA-Net (SID + global context)",
               "Meng, Xu & Ho, GIA-Net: Global Information Aware Network for Low-light Imaging",
-              amplifier="mosaic", clip_input=True, input_range=(0.0, 1.0)),
+              amplifier="mosaic", clip_input=True, input_range=(0.0, 1.0), cpu_tile=512),
     ModelCard("sid-unet", "Learning to See in the Dark (SID U-Net)",
               "Chen, Chen, Xu & Koltun, Learning to See in the Dark, CVPR 2018",
-              amplifier="mosaic", clip_input=True, input_range=(0.0, 1.0)),
+              amplifier="mosaic", clip_input=True, input_range=(0.0, 1.0), cpu_tile=768),
     ModelCard("attention-unet", "Attention U-Net (Ai & Kwon)",
               "Ai & Kwon, Extreme Low-Light Image Enhancement for Surveillance Cameras Using "
               "Attention U-Net, Sensors 2020",
               # Trained to brighten by itself, like the other sRGB nets (the paper multiplies
               # by the exposure ratio first; a dark JPEG carries none): no amplifier.
-              amplifier="none", clip_input=True, input_range=(0.0, 1.0)),
+              amplifier="none", clip_input=True, input_range=(0.0, 1.0), cpu_tile=768),
     ModelCard("ba-gan", "Brightness-attention GAN",
               "Low-light image enhancement with a brightness-attention GAN (generator; attention map output)",
               amplifier="none", clip_input=True, input_range=(0.0, 1.0),
-              outputs=("image", "attention")),
+              outputs=("image", "attention"), cpu_tile=768),
     ModelCard("neid", "NEID (half-resolution, x2 output)",
               "Jiang, Liu et al., Bridge the Vision Gap from Field to Command: A Deep Learning Network "
               "Enhancing Illumination and Details",
-              amplifier="none", clip_input=True, input_range=(0.0, 1.0), input_scale=0.5),
+              amplifier="none", clip_input=True, input_range=(0.0, 1.0), input_scale=0.5, cpu_tile=512),
 )}
 
 
