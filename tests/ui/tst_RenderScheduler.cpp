@@ -402,6 +402,7 @@ void tst_RenderScheduler::draftsCanBeTurnedOff()
     ui::RenderScheduler scheduler(f.registry);
     scheduler.setDraftsEnabled(false);
     scheduler.setSource(largeSource());
+    QVERIFY(scheduler.draftSource().isNull());   // not even made
     QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
     core::ProcessParams params;
     params.method = "net";

@@ -37,6 +37,8 @@ EditorSession::EditorSession(std::shared_ptr<const core::EnhancerRegistry> regis
     m_loadPool.setMaxThreadCount(1);
     m_scheduler = new RenderScheduler(m_registry, this);
     m_detailScheduler = new RenderScheduler(m_registry, this);
+    // The proxy preview is already on screen when a full-resolution render starts.
+    m_detailScheduler->setDraftsEnabled(false);
     connect(m_scheduler, &RenderScheduler::renderFinished, this, &EditorSession::onPreviewFinished);
     connect(m_detailScheduler, &RenderScheduler::renderFinished, this,
             [this](quint64, const RenderOutput& output) { onDetailFinished(output); });

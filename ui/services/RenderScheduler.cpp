@@ -53,7 +53,7 @@ void RenderScheduler::setSource(const PreviewSource& source)
     m_firstIdOfSource = ++m_nextId;
     m_source = source;
     m_draft = {};
-    if (!source.isNull() && source.image->rgb.pixelCount() > 2 * kDraftPixels) {
+    if (m_draftsEnabled && !source.isNull() && source.image->rgb.pixelCount() > 2 * kDraftPixels) {
         // Binning the mosaic and an area resize of the proxy: milliseconds, once per photo.
         m_draft = PreviewSource::fromDecoded(*source.image, source.key, kDraftPixels);
         m_draft.path = source.path;

@@ -54,7 +54,8 @@ public:
     int startedJobCount() const { return m_started; }
     // The draft proxy networks preview on first (null when the proxy is already small).
     const PreviewSource& draftSource() const { return m_draft; }
-    // Drafts are on by default; off, every request renders only the full proxy.
+    // Drafts are on by default; off, every request renders only the full proxy. Takes effect
+    // from the next setSource (which makes the draft copy).
     void setDraftsEnabled(bool enabled) { m_draftsEnabled = enabled; }
 
     // Whether `methodId` runs on the inference worker rather than the CPU pool.

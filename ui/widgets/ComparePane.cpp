@@ -23,6 +23,8 @@ ComparePane::ComparePane(std::shared_ptr<const core::EnhancerRegistry> registry,
 {
     setFrameShape(QFrame::StyledPanel);
     m_scheduler = new RenderScheduler(m_registry, this);
+    // A pane measures what it shows against the reference: a draft would be measured too.
+    m_scheduler->setDraftsEnabled(false);
     m_method = new QComboBox(this);
     m_method->addItem(tr("Original"), kOriginal);
     for (const auto& enhancer : m_registry->all())
