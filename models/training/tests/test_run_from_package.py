@@ -1,0 +1,43 @@
+"""run_from_package: a shipped package back into a run folder that a config can warm-start from."""
+import json
+import pytest
+import torch
+
+import run_from_package as rfp
+from nocturne_export import export_network
+from nocturne_models import build, load_npz
+
+
+def test_package_weights_come_back_exactly(tmp_path):
+    res = export_network("ba-gan", str(tmp_path / "pkg"), seed=5)
+    net = rfp.network_from_package(res.pt_path, res.manifest)
+    x = torch.rand(1, 3, 24, 20, generator=torch.Generator().manual_seed(1))
+    scripted = torch.jit.load(res.pt_path)
+    with torch.no_grad():
+        want = scripted(x)[0]   # (image, attention)
+        got = net(x)[0].clamp(0.0, 1.0)
+    assert torch.allclose(want, got, atol=1e-6)
+
+
+def test_writes_a_run_a_warm_start_reads(tmp_path, monkeypatch):
+    pkg = tmp_path / "pkg"
+    res = export_network("ba-gan", str(pkg), seed=6)
+    manifest = dict(res.manifest, training={"steps": 77, "wall_time_s": 12.5, "hardware": "test CPU"})
+    (pkg / "ba-gan.json").write_text(json.dumps(manifest))
+    monkeypatch.setattr(rfp.ph, "TRAINING_DIR", str(tmp_path))
+    assert rfp.main(["--id", "ba-gan", "--run", "runs/shipped", "--models", str(pkg)]) == 0
+    run = tmp_path / "runs" / "shipped"
+    summary = json.loads((run / "summary.json").read_text())
+    assert (summary["steps"], summary["wall_time_s"], summary["hardware"]) == (77, 12.5, "test CPU")
+    config = json.loads((run / "config.json").read_text())
+    assert config["network"] == "ba-gan"
+    again = build("ba-gan", **config["model_kwargs"])
+    load_npz(again, str(run / "checkpoint.npz"))
+    for (name, a), b in zip(again.state_dict().items(), res.eager.net.state_dict().values()):
+        assert torch.equal(a, b.float()), name
+
+
+def test_folded_weight_norm_is_refused(tmp_path):
+    res = export_network("lamba-mitra", str(tmp_path / "pkg"), seed=7)
+    with pytest.raises(ValueError, match="weight-normalised"):
+        rfp.network_from_package(res.pt_path, res.manifest)
