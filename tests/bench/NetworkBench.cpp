@@ -130,9 +130,15 @@ void runNetwork(benchmark::State& state, std::shared_ptr<TorchModel> model, Mode
     state.SetLabel(model->deviceDescription());
 }
 
-// The console table, then one line per network and size: auto time / fp32 time.
+// The console table, then one line per network and size: the time of the `numerator` variant
+// over the `denominator` one (names "<net>/<variant>/<size>").
 class RatioReporter : public benchmark::ConsoleReporter {
 public:
+    RatioReporter(std::string numerator, std::string denominator, std::string title)
+        : m_numerator("/" + std::move(numerator) + "/"), m_denominator("/" + std::move(denominator) + "/"),
+          m_title(std::move(title))
+    {
+    }
     void ReportRuns(const std::vector<Run>& runs) override
     {
         for (const Run& run : runs)
@@ -143,20 +149,23 @@ public:
     void Finalize() override
     {
         ConsoleReporter::Finalize();
-        std::cout << "\nauto / fp32 time (below 1: the automatic precision is faster)\n";
+        std::cout << "\n" << m_title << "\n";
         for (const auto& [name, seconds] : m_seconds) {
-            const auto at = name.find("/fp32/");
+            const auto at = name.find(m_denominator);
             if (at == std::string::npos)
                 continue;
-            std::string autoName = name;
-            autoName.replace(at, 6, "/auto/");
-            const auto other = m_seconds.find(autoName);
-            if (other != m_seconds.end() && seconds > 0)
-                std::printf("  %-40s %.2f\n", autoName.c_str(), other->second / seconds);
+            std::string other = name;
+            other.replace(at, m_denominator.size(), m_numerator);
+            const auto found = m_seconds.find(other);
+            if (found != m_seconds.end() && seconds > 0)
+                std::printf("  %-40s %.2f\n", other.c_str(), found->second / seconds);
         }
     }
 
 private:
+    std::string m_numerator;
+    std::string m_denominator;
+    std::string m_title;
     std::map<std::string, double> m_seconds;
 };
 
@@ -228,36 +237,6 @@ void runTile(benchmark::State& state, std::shared_ptr<TorchModel> model, ModelMa
         double(core) * core / 1e9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
     state.counters["peak_rss_MiB"] = double(readKib("VmHWM:")) / 1024.0;
 }
-
-// The console table, then, for --engine, one line per network and size: planned / whole-budget time.
-class EngineRatioReporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override
-    {
-        for (const Run& run : runs)
-            if (!run.error_occurred)
-                m_seconds[run.benchmark_name()] = run.GetAdjustedRealTime();
-        ConsoleReporter::ReportRuns(runs);
-    }
-    void Finalize() override
-    {
-        ConsoleReporter::Finalize();
-        std::cout << "\nplanned tiles / whole-frame budget tiles, time (below 1: the planned tiles are faster)\n";
-        for (const auto& [name, seconds] : m_seconds) {
-            const auto at = name.find("/budget/");
-            if (at == std::string::npos)
-                continue;
-            std::string planned = name;
-            planned.replace(at, 8, "/planned/");
-            const auto other = m_seconds.find(planned);
-            if (other != m_seconds.end() && seconds > 0)
-                std::printf("  %-40s %.2f\n", planned.c_str(), other->second / seconds);
-        }
-    }
-
-private:
-    std::map<std::string, double> m_seconds;
-};
 
 bool exportModels(const fs::path& dir)
 {
@@ -370,12 +349,10 @@ int main(int argc, char** argv)
     const unsigned hw = std::thread::hardware_concurrency();
     benchmark::AddCustomContext("torch_threads", std::to_string(g_threads > 0 ? g_threads : int(hw)));
     benchmark::AddCustomContext("hardware_threads", std::to_string(hw));
-    RatioReporter reporter;
-    EngineRatioReporter engineReporter;
-    if (mode == "engine")
-        benchmark::RunSpecifiedBenchmarks(&engineReporter);
-    else
-        benchmark::RunSpecifiedBenchmarks(&reporter);
+    RatioReporter reporter = mode == "engine"
+        ? RatioReporter("planned", "budget", "planned tiles / whole-frame budget tiles, time (below 1: the planned tiles are faster)")
+        : RatioReporter("auto", "fp32", "auto / fp32 time (below 1: the automatic precision is faster)");
+    benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     fs::remove_all(dir);
     return 0;
