@@ -23,6 +23,7 @@ private slots:
     void newSourceDropsOldResults();
     void networksDraftThenRefine();
     void dragStopsTheRefinementAndKeepsDrafting();
+    void aMoveStopsARunningRefinement();
     void draftsCanBeTurnedOff();
     void smallProxiesAndFastMethodsDoNotDraft();
 
@@ -382,7 +383,7 @@ void tst_RenderScheduler::dragStopsTheRefinementAndKeepsDrafting()
     const quint64 first = scheduler.requestRender(params);
     QVERIFY(finished.wait(5000));               // the first draft is shown...
     QVERIFY(outputAt(finished, 0).draft);
-    QVERIFY(scheduler.isBusy());                // ...and its refinement is under way
+    QVERIFY(scheduler.isBusy());                // ...and its refinement waits for the hand to rest
     params.exposureRatio = 3.0;                 // the hand moves on
     const quint64 second = scheduler.requestRender(params);
     QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
@@ -394,6 +395,34 @@ void tst_RenderScheduler::dragStopsTheRefinementAndKeepsDrafting()
     QCOMPARE(outputAt(finished, 2).requestId, second);
     QVERIFY(!outputAt(finished, 2).draft);
     QCOMPARE(outputAt(finished, 2).gain, 3.0);
+    // The move came while the first draft waited for the hand to rest: its refinement never ran.
+    QCOMPARE(slowNet->calls(), 3);
+}
+
+void tst_RenderScheduler::aMoveStopsARunningRefinement()
+{
+    auto f = makeFixture();
+    auto slowNet = std::make_shared<uitest::CountingEnhancer>("slownet", 400, core::InputKind::SrgbDisplay);
+    f.registry->add(slowNet);
+    ui::RenderScheduler scheduler(f.registry);
+    scheduler.setSource(largeSource());
+    QSignalSpy finished(&scheduler, &ui::RenderScheduler::renderFinished);
+    core::ProcessParams params;
+    params.method = "slownet";
+    params.exposureRatio = 2.0;
+    const quint64 first = scheduler.requestRender(params);
+    QVERIFY(finished.wait(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(slowNet->calls() == 2, 5000);   // the hand rested: refining
+    params.exposureRatio = 3.0;
+    const quint64 second = scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(!scheduler.isBusy(), 10000);
+    QCOMPARE(finished.count(), 3);
+    QCOMPARE(outputAt(finished, 0).requestId, first);
+    QCOMPARE(outputAt(finished, 1).requestId, second);
+    QVERIFY(outputAt(finished, 1).draft);
+    QCOMPARE(outputAt(finished, 2).requestId, second);
+    QVERIFY(!outputAt(finished, 2).draft);
+    QCOMPARE(slowNet->calls(), 4);   // the first refinement started, was stopped, never shown
 }
 
 void tst_RenderScheduler::draftsCanBeTurnedOff()

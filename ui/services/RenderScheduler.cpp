@@ -25,6 +25,14 @@ RenderScheduler::RenderScheduler(std::shared_ptr<const core::EnhancerRegistry> r
                 if (clientId == m_clientId)
                     onJobFinished(output);
             });
+    m_settleTimer.setSingleShot(true);
+    m_settleTimer.setInterval(kSettleMs);
+    connect(&m_settleTimer, &QTimer::timeout, this, [this] {
+        if (!m_refine)
+            return;
+        startStep(*m_refine, false);
+        m_refine.reset();   // after startStep: the scheduler never looked idle in between
+    });
     m_progressTimer.setInterval(100);
     connect(&m_progressTimer, &QTimer::timeout, this, [this] {
         if (m_running)
@@ -72,6 +80,14 @@ quint64 RenderScheduler::requestRender(const core::ProcessParams& params)
         return 0;
     const Pending request{++m_nextId, params};
     m_requestedAt.insert(request.id, m_clock.nsecsElapsed());
+    if (m_refine) {
+        // The hand moved on before the last draft was refined: draft the new position now.
+        m_settleTimer.stop();
+        m_requestedAt.remove(m_refine->id);
+        start(request);
+        m_refine.reset();
+        return request.id;
+    }
     if (m_running) {
         // Same method: let it finish and show it as an interim preview (a drag keeps moving
         // the picture). Another method: its result is of no use, stop it at its next check.
@@ -95,6 +111,20 @@ void RenderScheduler::cancelAll()
     if (m_pending)
         m_requestedAt.remove(m_pending->id);
     m_pending.reset();
+    dropRefinement();
+}
+
+void RenderScheduler::dropRefinement()
+{
+    if (!m_refine)
+        return;
+    m_settleTimer.stop();
+    m_requestedAt.remove(m_refine->id);
+    m_refine.reset();
+    if (!m_running) {
+        m_progressTimer.stop();
+        emit busyChanged(false);
+    }
 }
 
 void RenderScheduler::start(const Pending& request)
@@ -137,9 +167,10 @@ void RenderScheduler::onJobFinished(RenderOutput output)
     const bool deliverable = !output.cancelled && output.requestId > m_firstIdOfSource;
     output.draft = wasDraft;
     if (wasDraft && !m_pending && deliverable && !output.error) {
-        // The hand rests: show the draft, then refine the same request on the full proxy.
+        // No newer request: show the draft, and refine it once the hand has rested.
         output.latencyMs = static_cast<double>(m_clock.nsecsElapsed() - m_requestedAt.value(output.requestId)) / 1e6;
-        startStep(request, false);
+        m_refine = request;
+        m_settleTimer.start();
         emit renderFinished(output.requestId, output);
         return;
     }

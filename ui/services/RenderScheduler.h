@@ -31,9 +31,11 @@ class InferenceService;
 // Slow renders (networks, and any method with noise reduction, whose non-local means costs
 // about a second on a 2 MP proxy) preview in two steps when the proxy is large: a draft on a
 // copy of about kDraftPixels (RenderOutput::draft; the view scales it to the photo's size),
-// then the full proxy. While a slider moves, each new request stops the running full-proxy
-// step, so the picture follows the hand with drafts and refines once the hand rests. A draft
-// is never the newest request's last result: the full proxy always follows it.
+// then the full proxy. The full-proxy step starts only after the hand has rested for
+// kSettleMs (non-local means cannot be stopped half-way, and a refinement started between two
+// moves would hold up the next draft); a new request stops a running one. So the picture
+// follows the hand with drafts and sharpens once it rests. A draft is never the newest
+// request's last result: the full proxy always follows it.
 // Thread: GUI thread (create, call and destroy it there); signals are delivered there.
 class RenderScheduler : public QObject {
     Q_OBJECT
@@ -46,8 +48,11 @@ public:
 
     // A draft has about this many pixels: small enough to follow a slider on a CPU.
     static constexpr long long kDraftPixels = 320'000;
+    // How long the sliders must rest after a draft before the full proxy renders.
+    static constexpr int kSettleMs = 120;
 
-    bool isBusy() const { return m_running.has_value(); }
+    // A job runs, or a draft waits for the hand to rest before its refinement.
+    bool isBusy() const { return m_running.has_value() || m_refine.has_value(); }
     quint64 latestRequestId() const { return m_nextId; }
     // Jobs actually started since construction (coalescing makes this far below the requests);
     // a network request's draft and full-proxy steps count as one job each.
@@ -93,6 +98,7 @@ private:
 
     void start(const Pending& request);
     void startStep(const Pending& request, bool draft);
+    void dropRefinement();
     bool wantsDraft(const core::ProcessParams& params) const;
     void onJobFinished(RenderOutput output);
 
@@ -107,6 +113,8 @@ private:
     quint64 m_clientId = 0;                // tags this scheduler's jobs on m_inference
     std::optional<Running> m_running;
     std::optional<Pending> m_pending;
+    std::optional<Pending> m_refine;       // drafted, waiting for m_settleTimer to refine it
+    QTimer m_settleTimer;
     QHash<quint64, qint64> m_requestedAt;   // ns on m_clock, for latency
     QElapsedTimer m_clock;
     QTimer m_progressTimer;
