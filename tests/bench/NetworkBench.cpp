@@ -67,6 +67,28 @@ void resetPeakRss()
     std::ofstream("/proc/self/clear_refs") << "5";
 }
 
+// Loads the model, or marks the benchmark skipped with the reason.
+bool loadOrSkip(benchmark::State& state, TorchModel& model)
+{
+    if (auto loaded = model.load(); !loaded) {
+        state.SkipWithError(loaded.error().describe().c_str());
+        return false;
+    }
+    return true;
+}
+
+// One network run whose output the optimiser must keep, or a skip with the reason.
+bool runOrSkip(benchmark::State& state, TorchModel& model, const std::vector<cv::Mat>& planes)
+{
+    auto out = model.run(planes);
+    if (!out) {
+        state.SkipWithError(out.error().describe().c_str());
+        return false;
+    }
+    benchmark::DoNotOptimize(out->image.data());
+    return true;
+}
+
 // The tensor a network receives for a full-resolution W x H image, per its input kind.
 std::vector<cv::Mat> inputFor(const ModelManifest& m, int width, int height)
 {
@@ -97,30 +119,22 @@ std::vector<cv::Mat> inputFor(const ModelManifest& m, int width, int height)
 void runNetwork(benchmark::State& state, std::shared_ptr<TorchModel> model, ModelManifest manifest, Size size)
 {
     const auto input = inputFor(manifest, size.width, size.height);
-    if (auto loaded = model->load(); !loaded) {
-        state.SkipWithError(loaded.error().describe().c_str());
+    if (!loadOrSkip(state, *model))
         return;
-    }
     // TorchScript's profiling executor optimises the graph during the first runs of a shape;
     // users pay that once per session, so it is kept out of the timings. A full 12 MP frame
     // takes minutes on a small CPU, against which that one-off cost is small: no warm-up there.
     const long long pixels = static_cast<long long>(size.width) * size.height;
     const int warmups = pixels > 4'000'000 ? 0 : pixels > 1'000'000 ? 1 : 2;
     for (int i = 0; i < warmups; ++i) {
-        if (auto out = model->run(input); !out) {
-            state.SkipWithError(out.error().describe().c_str());
+        if (!runOrSkip(state, *model, input))
             return;
-        }
     }
     const long long baseline = readKib("VmRSS:");
     resetPeakRss();
     for (auto _ : state) {
-        auto out = model->run(input);
-        if (!out) {
-            state.SkipWithError(out.error().describe().c_str());
+        if (!runOrSkip(state, *model, input))
             return;
-        }
-        benchmark::DoNotOptimize(out->image.data());
     }
     const double gmac = manifest.gmac512 * (double(size.width) * size.height) / (512.0 * 512.0);
     state.counters["peak_rss_MiB"] = double(readKib("VmHWM:")) / 1024.0;
@@ -185,21 +199,15 @@ std::map<std::pair<int, int>, std::vector<cv::Mat>> planesForTiles(const ModelMa
 // blending around them is a few percent of a network's time and is left out).
 void runFrame(benchmark::State& state, std::shared_ptr<TorchModel> model, ModelManifest manifest, Tiler tiler)
 {
-    if (auto loaded = model->load(); !loaded) {
-        state.SkipWithError(loaded.error().describe().c_str());
+    if (!loadOrSkip(state, *model))
         return;
-    }
     const auto planes = planesForTiles(manifest, tiler);
     const long long baseline = readKib("VmRSS:");
     resetPeakRss();
     for (auto _ : state) {
         for (const Tile& t : tiler.tiles()) {
-            auto out = model->run(planes.at({t.input.width, t.input.height}));
-            if (!out) {
-                state.SkipWithError(out.error().describe().c_str());
+            if (!runOrSkip(state, *model, planes.at({t.input.width, t.input.height})))
                 return;
-            }
-            benchmark::DoNotOptimize(out->image.data());
         }
     }
     state.counters["tiles"] = double(tiler.tiles().size());
@@ -214,23 +222,15 @@ void runFrame(benchmark::State& state, std::shared_ptr<TorchModel> model, ModelM
 void runTile(benchmark::State& state, std::shared_ptr<TorchModel> model, ModelManifest manifest, int core,
              int multiple)
 {
-    if (auto loaded = model->load(); !loaded) {
-        state.SkipWithError(loaded.error().describe().c_str());
+    if (!loadOrSkip(state, *model))
         return;
-    }
     const int edge = Tiler::roundUp(core + 2 * 64, multiple);
     const auto input = inputFor(manifest, edge, edge);
-    if (auto warm = model->run(input); !warm) {   // the profiling executor's first-shape cost
-        state.SkipWithError(warm.error().describe().c_str());
+    if (!runOrSkip(state, *model, input))   // the profiling executor's first-shape cost
         return;
-    }
     for (auto _ : state) {
-        auto out = model->run(input);
-        if (!out) {
-            state.SkipWithError(out.error().describe().c_str());
+        if (!runOrSkip(state, *model, input))
             return;
-        }
-        benchmark::DoNotOptimize(out->image.data());
     }
     // iterations x owned kilo-pixels / seconds, inverted: milliseconds per owned megapixel.
     state.counters["ms_per_owned_MP"] = benchmark::Counter(
