@@ -232,6 +232,15 @@ Result<ModelManifest> ModelManifest::parse(const std::string& jsonText, const st
 
     m.clipInput = m.inputKind == InputKind::PackedBayer;   // SID convention when unspecified
     r.boolean("clip_input", m.clipInput, false);
+    std::string output = "display";
+    r.string("output", output, false);
+    if (!r.error()) {
+        if (output == "display") m.output = ModelOutput::Display;
+        else if (output == "camera_linear") m.output = ModelOutput::CameraLinear;
+        else r.fail("field \"output\" is \"" + output + "\"; expected display or camera_linear.");
+    }
+    if (!r.error() && m.output == ModelOutput::CameraLinear && m.inputKind == InputKind::SrgbDisplay)
+        r.fail("output \"camera_linear\" needs a mosaic input_kind (bayer_mosaic or packed_4ch).");
     r.integer("parameters", m.parameters, false, 0);
     r.string("licence", m.licence, false, false);
     r.boolean("trained", m.trained, true);

@@ -16,6 +16,12 @@ enum class ModelAmplifier { Mosaic, Rgb, Engine, None };
 
 std::string toString(ModelAmplifier amplifier);
 
+// What the network's image output holds. Display: display-encoded sRGB, the network renders
+// colour itself. CameraLinear (RAW networks only): linear camera RGB before white balance, at
+// the input's exposure; the engine renders it with the file's white balance and colour matrix,
+// exactly as the decoder renders "amplify only", so the network only denoises and demosaics.
+enum class ModelOutput { Display, CameraLinear };
+
 // The `<id>.json` manifest of a model package, format version 1 (models/README.md).
 // Thread: a value type; safe to share read-only across threads.
 struct ModelManifest {
@@ -36,6 +42,7 @@ struct ModelManifest {
     std::optional<std::pair<double, double>> outputRange;
     ModelAmplifier amplifier = ModelAmplifier::None;
     bool clipInput = false;
+    ModelOutput output = ModelOutput::Display;   // "output": "display" | "camera_linear"
     long long parameters = 0;
     std::string licence;
     bool trained = false;

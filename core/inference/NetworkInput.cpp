@@ -1,5 +1,7 @@
 #include "core/inference/NetworkInput.h"
 
+#include <algorithm>
+
 #include <opencv2/core.hpp>
 
 #include "core/enhance/Amplifier.h"
@@ -58,6 +60,22 @@ cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain)
     // The exact inverse of the decoder's sRGB linearisation: at gain 1 a JPEG reaches the
     // network with its own values, as in training.
     return encodeSrgb(scaled).mat();
+}
+
+cv::Mat renderCameraRgb(const cv::Mat& cameraRgb, const RawMosaic& mosaic)
+{
+    const auto& wb = mosaic.whiteBalance;
+    const float green = 0.5f * (wb[static_cast<int>(CfaColor::G1)] + wb[static_cast<int>(CfaColor::G2)]);
+    cv::Vec3f mul(wb[static_cast<int>(CfaColor::R)], green, wb[static_cast<int>(CfaColor::B)]);
+    const float smallest = std::min({mul[0], mul[1], mul[2]});
+    mul /= smallest > 0.0f ? smallest : 1.0f;
+    cv::Mat balanced = cameraRgb.mul(cv::Scalar(mul[0], mul[1], mul[2]));
+    cv::min(balanced, 1.0, balanced);
+    cv::Mat out;
+    cv::transform(balanced, out, mosaic.cameraToSrgb);
+    cv::max(out, 0.0, out);
+    cv::min(out, 1.0, out);
+    return out;
 }
 
 cv::Mat applyOrientation(const cv::Mat& image, int orientation)

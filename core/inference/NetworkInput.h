@@ -33,6 +33,12 @@ std::vector<cv::Mat> packBayer(const cv::Mat& rggb);
 // linearisation): CV_32FC3.
 cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain);
 
+// Renders a network's linear camera-RGB output (manifest output "camera_linear", sensor
+// orientation, CV_32FC3) as the decoder renders the same sensor data for "amplify only": the
+// as-shot white balance scaled so that its smallest multiplier is 1, each channel clipped at 1
+// (LibRaw's scale_colors), then the camera-to-sRGB matrix, clamped to [0, 1]. Linear sRGB.
+cv::Mat renderCameraRgb(const cv::Mat& cameraRgb, const RawMosaic& mosaic);
+
 // Rotates / mirrors sensor-oriented pixels the way EXIF `orientation` (1-8) asks for display,
 // as the decoder did for the RGB rendering.
 cv::Mat applyOrientation(const cv::Mat& image, int orientation);

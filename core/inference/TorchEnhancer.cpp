@@ -251,7 +251,10 @@ Result<EnhanceOutput> TorchEnhancer::enhance(const EnhanceInput& input, const Ru
             // Undo the phase padding, then turn the sensor-oriented result like the decoder
             // turned its RGB rendering.
             const cv::Rect visible(phase.left, phase.top, source.mosaic->width(), source.mosaic->height());
-            display = netinput::applyOrientation(display(visible), source.meta.orientation);
+            display = display(visible);
+            if (m_manifest.output == ModelOutput::CameraLinear)
+                display = netinput::renderCameraRgb(display, *source.mosaic);
+            display = netinput::applyOrientation(display, source.meta.orientation);
             if (!attention.empty())
                 attention = netinput::applyOrientation(attention(visible), source.meta.orientation);
         }
@@ -268,7 +271,11 @@ Result<EnhanceOutput> TorchEnhancer::enhance(const EnhanceInput& input, const Ru
         }
 
         EnhanceOutput output;
-        output.image = Gamma::decode(ImageBuffer(display, ColorEncoding::Display), Gamma::kReference);
+        // A camera-linear output was rendered to linear sRGB above; display outputs follow the
+        // enhancers' convention (decoded with the reference gamma).
+        output.image = m_manifest.output == ModelOutput::CameraLinear
+                           ? ImageBuffer(display, ColorEncoding::Linear)
+                           : Gamma::decode(ImageBuffer(display, ColorEncoding::Display), Gamma::kReference);
         output.attention = attention.isContinuous() ? attention : attention.clone();
         ctx.progress(1.0, "done");
         return output;

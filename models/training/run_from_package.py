@@ -6,8 +6,9 @@ from the weights users have (config "warm_start": {"config": ..., "run": "runs/<
 
 Writes checkpoint.npz, config.json (the architecture from the manifest) and summary.json (the
 steps, wall time and hardware the manifest records) into models/training/<run>. Only packages
-whose TorchScript module wraps the network under `net.` with unfolded weights can be read back;
-weight-normalised networks (folded at export) are refused rather than loaded wrongly.
+whose TorchScript module wraps the network under `net.` can be read back. Weight-normalised
+networks (Lamba & Mitra) were folded at export (W = g v / ||v||); they come back unfolded as
+v = W, g = ||W||, which computes exactly the folded W again.
 """
 from __future__ import annotations
 
@@ -24,6 +25,22 @@ from nocturne_models import build, save_npz
 MODELS_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 
+def unfold_weight_norm(weights: dict, expected: dict) -> dict:
+    """Folded `<conv>.weight` tensors as the weight_v / weight_g pairs a weight-normalised
+    network expects (torch.nn.utils.weight_norm, dim 0: one gain per output channel)."""
+    out = dict(weights)
+    for key, like in expected.items():
+        if not key.endswith(".weight_v"):
+            continue
+        folded = key[:-len("_v")]
+        if folded not in out:
+            continue
+        w = out.pop(folded)
+        out[key] = w
+        out[folded + "_g"] = w.flatten(1).norm(dim=1).reshape(expected[folded + "_g"].shape)
+    return out
+
+
 def network_from_package(pt: str, manifest: dict) -> torch.nn.Module:
     kwargs = dict(manifest.get("architecture", {}))
     net = build(manifest["id"], **kwargs)
@@ -31,11 +48,11 @@ def network_from_package(pt: str, manifest: dict) -> torch.nn.Module:
     prefix = "net."
     weights = {k[len(prefix):]: v.float() for k, v in scripted.items() if k.startswith(prefix)}
     expected = net.state_dict()
+    weights = unfold_weight_norm(weights, expected)
     if set(weights) != set(expected):
         missing = sorted(set(expected) - set(weights))[:3]
         raise ValueError(f"{pt}: its weights do not match the {manifest['id']} architecture "
-                         f"{kwargs} (missing e.g. {missing}); weight-normalised networks are "
-                         "folded at export and cannot be read back")
+                         f"{kwargs} (missing e.g. {missing})")
     net.load_state_dict(weights)
     return net
 

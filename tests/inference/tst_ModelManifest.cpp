@@ -93,6 +93,7 @@ void tst_ModelManifest::parsesValidManifest()
     QCOMPARE(m->trained, false);
     QVERIFY(!m->memoryBytesPerPixel.has_value());
     QVERIFY(!m->cpuTile.has_value());
+    QVERIFY(m->output == ModelOutput::Display);
 }
 
 void tst_ModelManifest::optionalFieldsHaveDefaults()
@@ -110,6 +111,10 @@ void tst_ModelManifest::optionalFieldsHaveDefaults()
     QCOMPARE(m->memoryBytesPerPixel.value_or(0.0), 96.0);
     QCOMPARE(m->cpuTile.value_or(0), 768);
     QVERIFY(m->trained);
+    const Result<ModelManifest> camera =
+        ModelManifest::parse(withExtraField("output", "\"camera_linear\""), "lamba-mitra.json");
+    QVERIFY2(camera.ok(), camera.ok() ? "" : camera.error().describe().c_str());
+    QVERIFY(camera->output == ModelOutput::CameraLinear);
 }
 
 void tst_ModelManifest::engineAmplifierForSrgbNetworks()
@@ -151,6 +156,15 @@ void tst_ModelManifest::badField_data()
     row("cpu_tile below 64", withExtraField("cpu_tile", "32"), "cpu_tile");
     row("cpu_tile fractional", withExtraField("cpu_tile", "512.5"), "cpu_tile");
     row("cpu_tile huge", withExtraField("cpu_tile", "100000"), "cpu_tile");
+    row("unknown output space", withExtraField("output", "\"xyz\""), "xyz");
+    {
+        std::string srgbCamera = withExtraField("output", "\"camera_linear\"");
+        const std::string kind = "\"input_kind\": \"bayer_mosaic\"";
+        srgbCamera.replace(srgbCamera.find(kind), kind.size(), "\"input_kind\": \"srgb\"");
+        const std::string amp = "\"amplifier\": \"mosaic\"";
+        srgbCamera.replace(srgbCamera.find(amp), amp.size(), "\"amplifier\": \"none\"");
+        row("camera_linear output on an sRGB net", srgbCamera, "camera_linear");
+    }
     row("missing outputs", withField("outputs", ""), "outputs");
     row("unknown output", withField("outputs", "[\"image\", \"depth\"]"), "outputs");
     row("outputs not array", withField("outputs", "\"image\""), "outputs");

@@ -11,6 +11,7 @@
 #include "core/enhance/Gamma.h"
 #include "core/base/Json.h"
 #include "core/inference/ModelRegistry.h"
+#include "core/inference/NetworkInput.h"
 #include "core/inference/TorchEnhancer.h"
 
 using namespace nocturne::core;
@@ -123,6 +124,7 @@ private slots:
     void cancelBetweenTiles();
     void cpuTileCapsTheBudgetTile();
     void attentionOutput();
+    void cameraLinearOutputIsRendered();
     void outputSizeMatchesSource_data();
     void outputSizeMatchesSource();
     void orientationFollowsDecoder_data();
@@ -363,6 +365,36 @@ void tst_TorchEnhancer::cancelBetweenTiles()
     QVERIFY(!out.ok());
     QCOMPARE(out.error().code, ErrorCode::Cancelled);
     QCOMPARE(tilesDone, 1);
+}
+
+// A net declaring output "camera_linear" is not gamma-decoded: its values are camera RGB that
+// the engine white-balances and converts with the file's matrix (netinput::renderCameraRgb).
+void tst_TorchEnhancer::cameraLinearOutputIsRendered()
+{
+    const ModelEntry* e = m_models.find("test-mosaic");
+    QVERIFY(e);
+    const auto asDisplay = make("test-mosaic");
+    ModelManifest manifest = e->manifest;
+    manifest.output = ModelOutput::CameraLinear;
+    EngineOptions options;
+    options.threads = 2;
+    options.device = ComputeDevice::Cpu;
+    options.cpuPrecision = CpuPrecision::Fp32;
+    options.log = [](std::string_view) {};
+    const TorchEnhancer asCamera(manifest, e->modelPath, options);
+
+    DecodedImage img = mosaicImage(sceneMosaic(64, 48, CfaPattern::RGGB, 64, 16383), CfaPattern::RGGB, 64, 16383);
+    img.mosaic->whiteBalance = {2.2f, 1.0f, 1.4f, 1.0f};
+    img.mosaic->cameraToSrgb = cv::Matx33f(1.6f, -0.5f, -0.1f, -0.2f, 1.4f, -0.2f, 0.0f, -0.4f, 1.4f);
+    const Result<EnhanceOutput> d = asDisplay->enhance({img, 8.0f}, RunContext());
+    const Result<EnhanceOutput> c = asCamera.enhance({img, 8.0f}, RunContext());
+    QVERIFY(d.ok() && c.ok());
+    const cv::Mat raw = display(*d);   // the network's own output values
+    const cv::Mat expected = netinput::renderCameraRgb(raw, *img.mosaic);
+    QVERIFY(c->image.encoding() == ColorEncoding::Linear);
+    const double diff = maxDiff(c->image.mat(), expected);
+    QVERIFY2(diff < 1e-4, qPrintable(QString("camera-linear output off by %1").arg(diff)));
+    QVERIFY(maxDiff(c->image.mat(), d->image.mat()) > 0.05);   // not the display convention
 }
 
 void tst_TorchEnhancer::attentionOutput()

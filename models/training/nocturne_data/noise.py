@@ -59,16 +59,22 @@ def brooks_noise(x: torch.Tensor, params: dict, gen: torch.Generator | None = No
 
 def sample_eld_params(n: int, gen: torch.Generator | None = None,
                       ratio_range=RATIO_RANGE, bits_choices=(12, 14),
-                      profiles=("low_iso", "high_iso"), p_tukey: float = 0.5) -> dict:
+                      profiles=("low_iso", "high_iso"), p_tukey: float = 0.5,
+                      log_ratio: bool = False) -> dict:
     """Per-sample noise parameters. K, sigma_read and sigma_row are drawn on the 14-bit Sony
-    scale and rescaled to the sampled bit depth (DN scale with white - black)."""
+    scale and rescaled to the sampled bit depth (DN scale with white - black).
+    log_ratio: the exposure ratio is log-uniform over ratio_range (as many samples per doubling
+    of darkness) instead of uniform, which puts nearly all samples near the top of a wide range."""
     names = list(profiles)
     pick = torch.randint(len(names), (n,), generator=gen)
     u_k = torch.rand(n, generator=gen, dtype=torch.float64)
     z_tl, z_row = (torch.randn(n, generator=gen, dtype=torch.float64) for _ in range(2))
     use_tukey = torch.rand(n, generator=gen) < p_tukey
     bits = torch.tensor(bits_choices)[torch.randint(len(bits_choices), (n,), generator=gen)]
-    ratio = _uniform(n, ratio_range[0], ratio_range[1], gen)
+    if log_ratio:
+        ratio = torch.exp(_uniform(n, math.log(ratio_range[0]), math.log(ratio_range[1]), gen))
+    else:
+        ratio = _uniform(n, ratio_range[0], ratio_range[1], gen)
 
     log_k = torch.empty(n, dtype=torch.float64)
     sig_read = torch.empty(n, dtype=torch.float64)

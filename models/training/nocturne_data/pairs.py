@@ -18,14 +18,15 @@ EPS = 1e-4
 
 
 def _dark_capture(y: torch.Tensor, gen, cfa: str, noise_model: str, ratio_range, bits_choices,
-                  clip_negative: bool = True, lights: float = 0.0):
+                  clip_negative: bool = True, lights: float = 0.0, log_ratio: bool = False):
     """Shared core: unprocess y, mosaic it, capture it r times darker with sensor noise.
     lights: probability that a sample gets light sources (nocturne_data.lights); with 0 no
     random number is drawn for them, so older configs keep their exact data."""
     n = y.shape[0]
     meta = up.random_metadata(n, gen, cfa)
     cam = up.unprocess(y, meta)
-    params = nz.sample_eld_params(n, gen, ratio_range=ratio_range, bits_choices=bits_choices)
+    params = nz.sample_eld_params(n, gen, ratio_range=ratio_range, bits_choices=bits_choices,
+                                  log_ratio=log_ratio)
     if lights > 0:
         cam, lit = lt.add_lights(cam, meta, params["ratio"], gen, lights)
         params["lit"] = lit
@@ -50,7 +51,8 @@ def _dark_capture(y: torch.Tensor, gen, cfa: str, noise_model: str, ratio_range,
 
 def raw_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB",
              noise_model: str = "eld", ratio_range=nz.RATIO_RANGE, bits_choices=(12, 14),
-             clip_negative: bool = True, lights: float = 0.0) -> dict:
+             clip_negative: bool = True, lights: float = 0.0, target: str = "display",
+             clip_amplified: bool = False, log_ratio: bool = False) -> dict:
     """Pair for RAW networks (Lamba, GIA-Net, SID).
 
     input  (B,1,H,W): dark noisy mosaic, (DN − black)/(white − black), NOT yet amplified;
@@ -60,10 +62,23 @@ def raw_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB",
     clip_negative: clip values below black to 0 like SID (a mean bias in deep shadows);
     False keeps them, as raw files that store sub-black values do.
     lights: probability of adding light sources (lamps, lit windows) to a sample.
+    target "camera": the clean capture in linear camera RGB before white balance, clipped at 1
+    as a sensor clips (manifest output "camera_linear"): the network only denoises and
+    demosaics, and the engine renders colour with the file's own white balance and matrix,
+    exactly as it renders "amplify only". "display" is the random camera's full ISP render.
+    clip_amplified: the input is cut at 1 / ratio, so input·ratio is clipped at 1 as the engine
+    feeds nets with clip_input (lamps far above white carry no information the net could use).
+    log_ratio: draw the exposure ratio log-uniformly (nz.sample_eld_params).
     Also: clean_mosaic, meta (to re-render), noise (per-sample parameter record)."""
+    if target not in ("display", "camera"):
+        raise ValueError(f"target must be 'display' or 'camera', not '{target}'")
     meta, cam, clean_mosaic, dark, params = _dark_capture(
-        y, gen, cfa, noise_model, ratio_range, bits_choices, clip_negative, lights)
-    return {"input": dark, "ratio": params["ratio"].to(y), "target": up.process(cam, meta),
+        y, gen, cfa, noise_model, ratio_range, bits_choices, clip_negative, lights, log_ratio)
+    ratio = params["ratio"].to(y)
+    if clip_amplified:
+        dark = torch.minimum(dark, 1.0 / ratio[:, None, None, None])
+    out = cam.clamp(0.0, 1.0) if target == "camera" else up.process(cam, meta)
+    return {"input": dark, "ratio": ratio, "target": out,
             "clean_mosaic": clean_mosaic, "meta": meta, "noise": nz.record(params)}
 
 

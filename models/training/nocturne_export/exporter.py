@@ -190,10 +190,21 @@ def engine_amplifier(net_id: str, checkpoint: Optional[str]) -> str:
     return amp
 
 
+def output_space(net_id: str, checkpoint: Optional[str]) -> str:
+    """"display" (the network renders colour itself) unless the checkpoint was trained on
+    linear camera-RGB targets (raw pair target "camera" records output "camera_linear")."""
+    out = read_metadata(checkpoint).get("output", "display") if checkpoint else "display"
+    if out not in ("display", "camera_linear"):
+        raise ExportError(f"{checkpoint}: unknown output {out!r}")
+    if out == "camera_linear" and card(net_id).input_kind == "srgb":
+        raise ExportError(f"{checkpoint}: output 'camera_linear' needs a RAW network, not {net_id}")
+    return out
+
+
 def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
                   training: Dict[str, Any], evaluation: Dict[str, Any],
                   export_info: Dict[str, Any], architecture: Dict[str, Any],
-                  amplifier: Optional[str] = None) -> Dict[str, Any]:
+                  amplifier: Optional[str] = None, output: str = "display") -> Dict[str, Any]:
     c = card(net_id)
     gmac = complexity.measure(net_id, eager)["gmac_512"]
     licence = ("MIT (Nocturne); weights trained by Nocturne" if trained
@@ -225,6 +236,8 @@ def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
     }
     if c.cpu_tile is not None:
         manifest["cpu_tile"] = int(c.cpu_tile)
+    if output != "display":
+        manifest["output"] = output
     return manifest
 
 
@@ -272,7 +285,7 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
         net_id, eager, digest, trained=trained,
         training=training_section(checkpoint, seed, init, training_override),
         evaluation=evaluation, export_info=export_info, architecture=architecture,
-        amplifier=engine_amplifier(net_id, checkpoint))
+        amplifier=engine_amplifier(net_id, checkpoint), output=output_space(net_id, checkpoint))
     tmp = json_path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2)

@@ -2,6 +2,7 @@
 zero (or ~0) on identical inputs where the loss compares two images.
 
 - Lamba:   0.8 * l1 + 0.2 * (1 - MS-SSIM)                       `lamba_loss`
+           the same on sRGB-encoded linear outputs                `lamba_display_loss`
 - GIA:     gamma * l1 + (1 - gamma) * (1 - MS-SSIM), gamma=0.84  `gia_loss`
 - BA-GAN:  DPED-weighted attention + adversarial + content + TV + colour  `BAGANGeneratorLoss`,
            discriminator side `discriminator_loss` + `gradient_penalty`
@@ -26,6 +27,20 @@ def l1_msssim_loss(pred: torch.Tensor, target: torch.Tensor, l1_weight: float,
 def lamba_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Paper form 0.8 l1 + 0.2 (1 - MS-SSIM) (the official code uses 1.0 l1)."""
     return l1_msssim_loss(pred, target, 0.8, 0.2)
+
+
+def srgb_encode(x: torch.Tensor) -> torch.Tensor:
+    """The sRGB transfer curve, extended linearly below 0 so that negative predictions keep a
+    finite gradient."""
+    lin = 12.92 * x
+    curve = 1.055 * x.clamp_min(0.0031308) ** (1.0 / 2.4) - 0.055
+    return torch.where(x <= 0.0031308, lin, curve)
+
+
+def lamba_display_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Lamba's loss on sRGB-encoded values, for nets whose output is linear camera RGB: in
+    linear values the shadows, where the noise is, would weigh almost nothing."""
+    return lamba_loss(srgb_encode(pred), srgb_encode(target))
 
 
 def gia_loss(pred: torch.Tensor, target: torch.Tensor, gamma: float = 0.84) -> torch.Tensor:

@@ -16,7 +16,7 @@ from nocturne_models.losses import BAGANGeneratorLoss, NEIDLoss, l1_ssim_loss
 
 from .typed_json import DERIVED, Strict, check_kwargs, from_dict, read_json
 
-LOSSES = ("lamba", "gia", "l1", "l1_ssim", "neid", "ba-gan")
+LOSSES = ("lamba", "lamba_display", "gia", "l1", "l1_ssim", "neid", "ba-gan")
 # The losses that take loss_kwargs: the callable they go to, and its non-config parameters.
 LOSS_KWARGS = {"neid": (NEIDLoss, ()), "l1_ssim": (l1_ssim_loss, ("pred", "target"))}
 SCHEDULES = ("constant", "cosine", "step")

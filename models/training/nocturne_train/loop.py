@@ -163,6 +163,9 @@ def save_state(task, run_dir: str, step: int, wall: float, cfg: TrainConfig) -> 
         # the engine for exactly that input.
         nr = float(cfg.data.pair_kwargs.get("jpeg", {}).get("noise_reduction", 0))
         meta["engine_amplifier"] = "engine" if nr > 0 else "rgb"
+    if cfg.data.pair_kwargs.get("raw", {}).get("target") == "camera":
+        # Trained on linear camera-RGB targets: the engine must render the output's colour.
+        meta["output"] = "camera_linear"
     tmp = os.path.join(run_dir, CHECKPOINT + ".tmp")
     save_npz(task.model, tmp, meta)
     os.replace(tmp, os.path.join(run_dir, CHECKPOINT))

@@ -20,7 +20,7 @@ from nocturne_models.checkpoint import load_npz
 from nocturne_models.common import kaiming_reinit
 from nocturne_models.losses import (BAGANGeneratorLoss, NEIDLoss, attention_target,
                                     discriminator_loss, gia_loss, gradient_penalty, l1_ssim_loss,
-                                    lamba_loss)
+                                    lamba_display_loss, lamba_loss)
 from nocturne_models.msssim import ssim
 from nocturne_models.vgg import VGG19Features
 
@@ -110,8 +110,16 @@ class Task:
             total, parts = self.neid_loss(le, y, dr, dr_target)
             return total, {k: float(v) for k, v in parts.items()}
         pred = self.forward_image(x)
+        # Losses in fp32 even under bf16 autocast: (MS-)SSIM's variances and the sRGB curve's
+        # powers lose too many bits in bf16 (non-finite MS-SSIM in the first step).
+        with torch.autocast(self.device.type, enabled=False):
+            return self.image_loss(pred.float(), y.float())
+
+    def image_loss(self, pred: torch.Tensor, y: torch.Tensor) -> Tuple[torch.Tensor, Dict[str, float]]:
         if self.loss_name == "lamba":
             return lamba_loss(pred, y), {}
+        if self.loss_name == "lamba_display":
+            return lamba_display_loss(pred, y), {}
         if self.loss_name == "gia":
             return gia_loss(pred, y), {}
         if self.loss_name == "l1_ssim":

@@ -85,3 +85,14 @@ def test_brooks_noise_variance():
     x = torch.full((1, 1, 256, 256), 0.3)
     n = nz.brooks_noise(x, p, torch.Generator().manual_seed(7))
     assert float(n.var()) == pytest.approx(1e-4 + 0.01 * 0.3, rel=0.05)
+
+
+def test_log_ratio_gives_each_doubling_of_darkness_the_same_share():
+    g = torch.Generator().manual_seed(4)
+    uni = nz.sample_eld_params(4000, g, ratio_range=(5.0, 320.0))["ratio"]
+    g = torch.Generator().manual_seed(4)
+    log = nz.sample_eld_params(4000, g, ratio_range=(5.0, 320.0), log_ratio=True)["ratio"]
+    assert float(log.min()) >= 5.0 and float(log.max()) <= 320.0
+    # 5-10 is one of six doublings: a sixth of log-uniform draws, under 2 % of uniform ones.
+    assert abs(float((log < 10).double().mean()) - 1 / 6) < 0.03
+    assert float((uni < 10).double().mean()) < 0.02

@@ -39,6 +39,24 @@ def test_raw_pair_shapes_ratio_and_target(noise_model):
     assert packed.shape == (2, 4, 16, 16) and float(packed.max()) <= 1.0
 
 
+def test_raw_pair_camera_target_is_the_clipped_sensor_colour():
+    y = crop()
+    disp = pairs.raw_pair(y, gen(3), lights=1.0)
+    cam = pairs.raw_pair(y, gen(3), lights=1.0, target="camera", clip_amplified=True)
+    # Same draws: the camera target re-rendered by the ISP is the display target.
+    assert up.psnr(up.process(cam["target"], cam["meta"]), disp["target"]) > 40.0
+    # Not white balanced: the clean mosaic is the camera target sampled through the CFA.
+    assert torch.allclose(up.mosaic(cam["target"], "RGGB"), cam["clean_mosaic"].clamp(0, 1))
+    assert float(cam["target"].max()) <= 1.0 and float(cam["target"].min()) >= 0.0
+    # The amplified input is clipped at 1 like the engine's clip_input, and only there.
+    amp_clipped = pairs.amplified_input(cam, clip=False)
+    amp_free = pairs.amplified_input(disp, clip=False)
+    assert float(amp_clipped.max()) <= 1.0 + 1e-5 and float(amp_free.max()) > 1.0
+    assert torch.allclose(amp_clipped, amp_free.clamp_max(1.0), atol=1e-5)
+    with pytest.raises(ValueError, match="target"):
+        pairs.raw_pair(y, gen(3), target="sensor")
+
+
 def test_raw_pair_cfa_phase_is_configurable():
     y = crop(b=1)
     a = pairs.raw_pair(y, gen(2), cfa="RGGB")

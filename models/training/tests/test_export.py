@@ -290,3 +290,23 @@ def test_engine_amplified_training_exports_with_the_rgb_amplifier(tmp_path):
     save_npz(registry.build("sid-unet"), raw, {"engine_amplifier": "rgb"})
     with pytest.raises(ExportError):
         export_network("sid-unet", str(tmp_path / "c"), checkpoint=raw)
+
+
+def test_camera_linear_training_exports_its_output_space(tmp_path):
+    """A RAW net trained on linear camera-RGB targets asks the engine to render its colour;
+    one without the record keeps the display output; an sRGB net cannot claim it."""
+    net = registry.build("lamba-mitra")
+    ckpt = str(tmp_path / "cam.npz")
+    save_npz(net, ckpt, {"output": "camera_linear"})
+    r = export_network("lamba-mitra", str(tmp_path / "a"), checkpoint=ckpt)
+    with open(r.json_path, encoding="utf-8") as f:
+        assert json.load(f)["output"] == "camera_linear"
+    plain = str(tmp_path / "plain.npz")
+    save_npz(net, plain)
+    r = export_network("lamba-mitra", str(tmp_path / "b"), checkpoint=plain)
+    with open(r.json_path, encoding="utf-8") as f:
+        assert "output" not in json.load(f)
+    srgb = str(tmp_path / "srgb.npz")
+    save_npz(registry.build("ba-gan"), srgb, {"output": "camera_linear"})
+    with pytest.raises(ExportError, match="camera_linear"):
+        export_network("ba-gan", str(tmp_path / "c"), checkpoint=srgb)

@@ -26,7 +26,7 @@ def _check_grad(loss, x):
     assert x.grad.abs().sum() > 0
 
 
-@pytest.mark.parametrize("fn", [losses.lamba_loss, losses.gia_loss,
+@pytest.mark.parametrize("fn", [losses.lamba_loss, losses.lamba_display_loss, losses.gia_loss,
                                 lambda a, b: losses.gia_loss(a, b, gamma=0.16),
                                 losses.color_loss, losses.attention_loss,
                                 lambda a, b: 1 - losses.ms_ssim(a, b)])
@@ -34,6 +34,19 @@ def test_pairwise_losses_are_zero_on_identical_and_differentiable(fn):
     x, y = _pair()
     assert abs(float(fn(y, y.clone()))) < 1e-6
     _check_grad(fn(x, y), x)
+
+
+def test_display_loss_weighs_shadow_errors_like_the_eye():
+    # The same absolute error costs far more in the shadows once encoded, and the encoding is
+    # the sRGB curve (continuous, linear below 0 so negative outputs still get gradients).
+    assert float(losses.srgb_encode(torch.tensor(0.5))) == pytest.approx(0.7354, abs=1e-4)
+    assert float(losses.srgb_encode(torch.tensor(-0.01))) == pytest.approx(-0.1292, abs=1e-6)
+    dark, bright = torch.full((1, 3, 64, 64), 0.01), torch.full((1, 3, 64, 64), 0.5)
+    d = losses.lamba_display_loss(dark + 0.005, dark)
+    b = losses.lamba_display_loss(bright + 0.005, bright)
+    assert float(d) > 5 * float(b)
+    assert float(losses.lamba_loss(dark + 0.005, dark)) == pytest.approx(
+        float(losses.lamba_loss(bright + 0.005, bright)), rel=0.5)
 
 
 def test_ms_ssim_orders_distortions():

@@ -37,7 +37,18 @@ def test_writes_a_run_a_warm_start_reads(tmp_path, monkeypatch):
         assert torch.equal(a, b.float()), name
 
 
-def test_folded_weight_norm_is_refused(tmp_path):
+def test_folded_weight_norm_comes_back_as_the_same_function(tmp_path):
     res = export_network("lamba-mitra", str(tmp_path / "pkg"), seed=7)
-    with pytest.raises(ValueError, match="weight-normalised"):
-        rfp.network_from_package(res.pt_path, res.manifest)
+    net = rfp.network_from_package(res.pt_path, res.manifest)
+    assert any(k.endswith(".weight_g") for k in net.state_dict())   # trainable as before
+    x = torch.rand(1, 1, 64, 64, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        want = torch.jit.load(res.pt_path)(x)
+        got = net(x).clamp(0.0, 1.0)
+    assert torch.allclose(want, got, atol=1e-5)
+
+
+def test_a_package_of_another_architecture_is_refused(tmp_path):
+    res = export_network("ba-gan", str(tmp_path / "pkg"), seed=7)   # the spec attention head
+    with pytest.raises(ValueError, match="do not match"):
+        rfp.network_from_package(res.pt_path, dict(res.manifest, architecture={"attention_head": "input"}))

@@ -22,11 +22,12 @@ needs_photos = pytest.mark.skipif(not ph.cache_available(),
 
 
 def tiny(path: str, steps: int = 1, base_dir: str = ""):
-    """A fast version of a config; a warm start first trains its base config into base_dir."""
+    """A fast version of a config; a warm start first trains its base config into base_dir
+    (and a base that warm-starts in turn, into base_dir + "-base")."""
     cfg = load_config(path)
     if cfg.warm_start is not None:
         assert base_dir, f"{path} warm-starts: give tiny() a folder for its base run"
-        train(tiny(cfg.warm_start.config_path), base_dir, log=lambda s: None)
+        train(tiny(cfg.warm_start.config_path, base_dir=base_dir + "-base"), base_dir, log=lambda s: None)
         cfg.warm_start.run = base_dir
     crop = 100 if cfg.loss == "ba-gan" else 64
     if cfg.loss == "ba-gan":
@@ -63,7 +64,10 @@ def test_one_step_writes_checkpoint_and_logs(path, tmp_path):
     for key in ("command", "hardware", "steps", "wall_time_s", "data", "torch_version"):
         assert key in summary
     from nocturne_models.checkpoint import read_metadata
-    assert read_metadata(str(tmp_path / "checkpoint.npz"))["step"] == 1
+    meta = read_metadata(str(tmp_path / "checkpoint.npz"))
+    assert meta["step"] == 1
+    camera = cfg.data.pair_kwargs.get("raw", {}).get("target") == "camera"
+    assert (meta.get("output") == "camera_linear") == camera
     val = rows(tmp_path / "val.csv")[-1]
     attention_cols = [k for k in val if "attention" in k]
     if cfg.loss == "ba-gan":  # the attention head is scored against its Eq. 4 target
