@@ -361,12 +361,26 @@ void tst_RenderScheduler::networksDraftThenRefine()
     QCOMPARE(draft.gain, 4.0);
     QVERIFY(full.latencyMs >= draft.latencyMs);
     QCOMPARE(f.network->calls(), 2);
-    // A gamma-only change serves both steps from the worker's cache.
+    // A gamma-only change is a cache hit on the full proxy: no draft, no settle wait, no network.
     params.gamma = 3.0f;
-    scheduler.requestRender(params);
-    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 4 && !scheduler.isBusy(), 10000);
-    QVERIFY(outputAt(finished, 2).draft && !outputAt(finished, 3).draft);
+    const quint64 gammaId = scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 3 && !scheduler.isBusy(), 10000);
+    QCOMPARE(outputAt(finished, 2).requestId, gammaId);
+    QVERIFY(!outputAt(finished, 2).draft);
+    QCOMPARE(outputAt(finished, 2).display.size(), QSize(1000, 700));
     QCOMPARE(f.network->calls(), 2);
+    // Anything else that changes the network's output drafts again.
+    params.exposureRatio = 5.0;
+    scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 5 && !scheduler.isBusy(), 10000);
+    QVERIFY(outputAt(finished, 3).draft && !outputAt(finished, 4).draft);
+    QCOMPARE(f.network->calls(), 4);
+    // A new photo forgets what was rendered: its first gamma change is not taken for a cache hit.
+    scheduler.setSource(largeSource());
+    params.gamma = 2.0f;
+    scheduler.requestRender(params);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 7 && !scheduler.isBusy(), 10000);
+    QVERIFY(outputAt(finished, 5).draft);
 }
 
 void tst_RenderScheduler::dragStopsTheRefinementAndKeepsDrafting()

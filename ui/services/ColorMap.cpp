@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 
+#include <opencv2/core.hpp>
+
 namespace nocturne::ui {
 
 namespace {
@@ -56,12 +58,17 @@ QImage ColorMap::colorize(const cv::Mat& map01)
     if (map01.empty() || map01.type() != CV_32FC1)
         return {};
     QImage out(map01.cols, map01.rows, QImage::Format_RGB32);
-    for (int y = 0; y < map01.rows; ++y) {
-        const float* src = map01.ptr<float>(y);
-        auto* dst = reinterpret_cast<QRgb*>(out.scanLine(y));
-        for (int x = 0; x < map01.cols; ++x)
-            dst[x] = map(src[x]);
-    }
+    // bits() once on this thread: scanLine() on a non-const QImage checks for a detach.
+    uchar* const base = out.bits();
+    const qsizetype stride = out.bytesPerLine();
+    cv::parallel_for_(cv::Range(0, map01.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* src = map01.ptr<float>(y);
+            auto* dst = reinterpret_cast<QRgb*>(base + y * stride);
+            for (int x = 0; x < map01.cols; ++x)
+                dst[x] = map(src[x]);
+        }
+    });
     return out;
 }
 

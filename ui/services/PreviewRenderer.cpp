@@ -1,5 +1,7 @@
 #include "ui/services/PreviewRenderer.h"
 
+#include <cstdint>
+#include <memory>
 #include <new>
 
 #include <QElapsedTimer>
@@ -13,6 +15,36 @@
 namespace nocturne::ui {
 
 namespace {
+
+// The unprocessed proxy at one gamma, as the view's "before" shows it and the brightness map
+// compares with. It depends on neither m nor the method, so while the m slider moves it is
+// taken from the pipeline's stage cache instead of being encoded again on every render.
+struct BeforeView {
+    core::ImageBuffer encoded;
+    QImage image;
+};
+
+std::shared_ptr<const BeforeView> beforeView(core::Pipeline& pipeline, const PreviewSource& source, float gamma)
+{
+    const cv::Mat& rgb = source.image->rgb.mat();
+    const std::uint64_t key = core::StageKey()
+                                  .add(source.key)
+                                  .add("before")
+                                  .add(static_cast<std::int64_t>(rgb.cols))
+                                  .add(static_cast<std::int64_t>(rgb.rows))
+                                  .add(static_cast<double>(gamma))
+                                  .value();
+    if (!source.key.empty())
+        if (auto hit = pipeline.cache().find<BeforeView>(key))
+            return hit;
+    auto view = std::make_shared<BeforeView>();
+    view->encoded = core::Gamma::encode(source.image->rgb, gamma);
+    view->image = toQImage(view->encoded);
+    if (!source.key.empty())
+        pipeline.cache().store<BeforeView>(key, view,
+                                           rgb.total() * rgb.elemSize() + static_cast<std::size_t>(view->image.sizeInBytes()));
+    return view;
+}
 
 void renderInto(RenderOutput& out, core::Pipeline& pipeline, const PreviewSource& source,
                 const core::ProcessParams& params, const core::RunContext& ctx)
@@ -30,13 +62,13 @@ void renderInto(RenderOutput& out, core::Pipeline& pipeline, const PreviewSource
     out.gainFromAmplifier = result.gainFromAmplifier;
     out.displayBuffer = result.display;
     out.display = toQImage(result.display);
-    const core::ImageBuffer before = core::Gamma::encode(source.image->rgb, params.gamma);
-    out.before = toQImage(before);
+    const std::shared_ptr<const BeforeView> before = beforeView(pipeline, source, params.gamma);
+    out.before = before->image;
     if (!result.attention.empty() && result.attention.size() == result.display.mat().size()) {
         out.overlay = ColorMap::colorize(result.attention);
         out.overlayIsAttention = true;
     } else {
-        out.overlay = ColorMap::colorize(core::brightnessAttention(before.mat(), result.display.mat()));
+        out.overlay = ColorMap::colorize(core::brightnessAttention(before->encoded.mat(), result.display.mat()));
     }
     out.histogram = Histogram::compute(out.display);
 }

@@ -61,6 +61,7 @@ void RenderScheduler::setSource(const PreviewSource& source)
     m_firstIdOfSource = ++m_nextId;
     m_source = source;
     m_draft = {};
+    m_lastFull.reset();
     if (m_draftsEnabled && !source.isNull() && source.image->rgb.pixelCount() > 2 * kDraftPixels) {
         // Binning the mosaic and an area resize of the proxy: milliseconds, once per photo.
         m_draft = PreviewSource::fromDecoded(*source.image, source.key, kDraftPixels);
@@ -71,7 +72,15 @@ void RenderScheduler::setSource(const PreviewSource& source)
 
 bool RenderScheduler::wantsDraft(const core::ProcessParams& params) const
 {
-    return m_draftsEnabled && !m_draft.isNull() && (isNetworkMethod(params.method) || params.noiseReduction > 0.0f);
+    if (!m_draftsEnabled || m_draft.isNull() || !(isNetworkMethod(params.method) || params.noiseReduction > 0.0f))
+        return false;
+    if (m_lastFull) {
+        core::ProcessParams sameGamma = params;
+        sameGamma.gamma = m_lastFull->gamma;
+        if (sameGamma == *m_lastFull)
+            return false;   // a gamma change: the full proxy is a cache hit plus the gamma stage
+    }
+    return true;
 }
 
 quint64 RenderScheduler::requestRender(const core::ProcessParams& params)
@@ -174,6 +183,8 @@ void RenderScheduler::onJobFinished(RenderOutput output)
         emit renderFinished(output.requestId, output);
         return;
     }
+    if (!wasDraft && deliverable && !output.error)
+        m_lastFull = output.params;
     const auto requestedAt = m_requestedAt.take(output.requestId);
     output.latencyMs = static_cast<double>(m_clock.nsecsElapsed() - requestedAt) / 1e6;
     if (m_pending) {

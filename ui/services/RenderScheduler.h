@@ -114,6 +114,9 @@ private:
     std::optional<Running> m_running;
     std::optional<Pending> m_pending;
     std::optional<Pending> m_refine;       // drafted, waiting for m_settleTimer to refine it
+    // The parameters of the last full-proxy render of this source: a request that differs only
+    // in gamma finds the method's output in the pipeline's cache and needs no draft.
+    std::optional<core::ProcessParams> m_lastFull;
     QTimer m_settleTimer;
     QHash<quint64, qint64> m_requestedAt;   // ns on m_clock, for latency
     QElapsedTimer m_clock;
