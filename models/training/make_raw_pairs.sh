@@ -3,16 +3,18 @@
 # nocturne-eval-pairs: the bundled sample's scene rendered by nocturne-make-sample as a dark
 # noisy capture (low/*.dng) and as the same scene with RATIO times more light, rendered by the
 # CLI with no gain and no noise reduction (high/*.png, a nearly noise-free reference).
-#   models/training/make_raw_pairs.sh BUILD_DIR OUT_DIR
-# Then: nocturne-eval-pairs --pairs OUT_DIR --ratio 27 --methods none,he,dhe,retinex,lamba-mitra,sid-unet,gia-net
-# (27 = the exposure ratio below). Synthetic: a yardstick for RAW networks, not a real photo.
+#   models/training/make_raw_pairs.sh BUILD_DIR OUT_DIR [RATIO]
+# Then: nocturne-eval-pairs --pairs OUT_DIR --ratio RATIO --methods none,he,dhe,retinex,lamba-mitra,sid-unet,gia-net
+# (RATIO = the exposure ratio between the two captures, default 27). Synthetic: a yardstick for
+# RAW networks, not a real photo.
 set -eu
 build=$1
 out=$2
 make="$build/tests/support/nocturne-make-sample"
 cli="$build/app/cli/nocturne-cli"
-dark=0.3
-bright=8.1   # 27 x dark
+ratio=${3:-27}
+bright=8.1
+dark=$(awk -v b="$bright" -v r="$ratio" 'BEGIN { printf "%.6f", b / r }')
 mkdir -p "$out/bundled_raw/low" "$out/bundled_raw/high" "$out/tmp"
 for seed in 2026 7 11; do
     "$make" --exposure "$dark" --seed "$seed" "$out/bundled_raw/low/street-$seed.dng"
