@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "core/enhance/Amplifier.h"
 #include "core/image/SrgbCurve.h"
@@ -76,6 +77,20 @@ cv::Mat renderCameraRgb(const cv::Mat& cameraRgb, const RawMosaic& mosaic)
     cv::max(out, 0.0, out);
     cv::min(out, 1.0, out);
     return out;
+}
+
+cv::Mat saturationWeight(const cv::Mat& amplifiedMosaic)
+{
+    constexpr double kSaturated = 0.98;
+    cv::Mat mask;
+    cv::compare(amplifiedMosaic, kSaturated, mask, cv::CMP_GE);
+    // Any saturated site of a 2x2 tile, then a few pixels around it (the network's softening of
+    // an edge reaches that far), then a soft edge so no seam shows.
+    cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(13, 13)));
+    cv::Mat weight;
+    mask.convertTo(weight, CV_32F, 1.0 / 255.0);
+    cv::GaussianBlur(weight, weight, cv::Size(), 3.0);
+    return weight;
 }
 
 cv::Mat applyOrientation(const cv::Mat& image, int orientation)

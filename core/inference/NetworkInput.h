@@ -39,6 +39,13 @@ cv::Mat prepareSrgb(const ImageBuffer& linearRgb, float gain);
 // (LibRaw's scale_colors), then the camera-to-sRGB matrix, clamped to [0, 1]. Linear sRGB.
 cv::Mat renderCameraRgb(const cv::Mat& cameraRgb, const RawMosaic& mosaic);
 
+// Where an amplified mosaic (prepareMosaic's output, RGGB phase) reached the clip: a weight in
+// [0, 1], 1 on and next to saturated sites, fading out over a few pixels (CV_32FC1, same size).
+// A camera-linear network's output there is replaced by the decoder's rendering: clipped sites
+// hold no noise to remove, and a network that softens the edge of a clipped lamp in camera RGB
+// leaves magenta rims once the white balance lifts red and blue past the clip.
+cv::Mat saturationWeight(const cv::Mat& amplifiedMosaic);
+
 // Rotates / mirrors sensor-oriented pixels the way EXIF `orientation` (1-8) asks for display,
 // as the decoder did for the RGB rendering.
 cv::Mat applyOrientation(const cv::Mat& image, int orientation);

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include <unistd.h>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/enhance/Amplifier.h"
 #include "core/enhance/Gamma.h"
 #include "core/inference/NetworkInput.h"
 #include "core/inference/TorchModel.h"
@@ -31,6 +33,21 @@ std::size_t physicalMemory()
     if (pages <= 0 || pageSize <= 0)
         return 0;
     return static_cast<std::size_t>(pages) * static_cast<std::size_t>(pageSize);
+}
+
+// Blends the decoder's own rendering, amplified by `gain` and clipped like the network's input,
+// into a camera-linear network's linear output where `weight` (sensor saturation) says so.
+cv::Mat withDecoderHighlights(const cv::Mat& linear, cv::Mat weight, const ImageBuffer& decoded, float gain)
+{
+    if (weight.size() != linear.size())
+        cv::resize(weight, weight, linear.size(), 0, 0, cv::INTER_LINEAR);
+    const ImageBuffer amplified = Amplifier::apply(decoded, gain, Highlights::Clip);
+    if (amplified.mat().size() != linear.size())
+        return linear;
+    cv::Mat w3;
+    cv::merge(std::vector<cv::Mat>{weight, weight, weight}, w3);
+    cv::Mat out = linear.mul(cv::Scalar::all(1.0) - w3) + amplified.mat().mul(w3);
+    return out;
 }
 
 // Brings a network result to `target`: exact sizes pass through; a mismatch of a few pixels
@@ -246,14 +263,18 @@ Result<EnhanceOutput> TorchEnhancer::enhance(const EnhanceInput& input, const Ru
             return run.error();
         cv::Mat display = run->image.mat();
         cv::Mat attention = run->attention;
+        cv::Mat saturated;   // camera-linear output: where the amplified mosaic clipped
 
         if (mosaicKind) {
             // Undo the phase padding, then turn the sensor-oriented result like the decoder
             // turned its RGB rendering.
             const cv::Rect visible(phase.left, phase.top, source.mosaic->width(), source.mosaic->height());
             display = display(visible);
-            if (m_manifest.output == ModelOutput::CameraLinear)
+            if (m_manifest.output == ModelOutput::CameraLinear) {
                 display = netinput::renderCameraRgb(display, *source.mosaic);
+                saturated = netinput::applyOrientation(netinput::saturationWeight(working(visible)),
+                                                       source.meta.orientation);
+            }
             display = netinput::applyOrientation(display, source.meta.orientation);
             if (!attention.empty())
                 attention = netinput::applyOrientation(attention(visible), source.meta.orientation);
@@ -264,6 +285,8 @@ Result<EnhanceOutput> TorchEnhancer::enhance(const EnhanceInput& input, const Ru
             return fitted.error();
         display = *fitted;
         clamp01(display);
+        if (!saturated.empty() && cv::countNonZero(saturated > 0.0f) > 0)
+            display = withDecoderHighlights(display, saturated, source.rgb, gain);
         if (!attention.empty()) {
             if (attention.size() != target)
                 cv::resize(attention, attention, target, 0, 0, cv::INTER_AREA);

@@ -69,6 +69,7 @@ private slots:
     void cameraRgbRendersLikeTheDecoder_data();
     void cameraRgbRendersLikeTheDecoder();
     void cameraRgbClipsLikeASensor();
+    void saturationWeightCoversClippedSitesAndFades();
 };
 
 void tst_NetworkInput::cameraRgbRendersLikeTheDecoder_data()
@@ -141,6 +142,23 @@ void tst_NetworkInput::cameraRgbClipsLikeASensor()
     mosaic.whiteBalance = {0.5f, 1.0f, 0.75f, 1.0f};
     const cv::Vec3f weakRed = core::netinput::renderCameraRgb(camera, mosaic).at<cv::Vec3f>(0, 1);
     QVERIFY(std::abs(weakRed[0] - 0.2f) < 1e-6f && std::abs(weakRed[1] - 0.6f) < 1e-6f && std::abs(weakRed[2] - 0.375f) < 1e-6f);
+}
+
+void tst_NetworkInput::saturationWeightCoversClippedSitesAndFades()
+{
+    cv::Mat mosaic(64, 64, CV_32FC1, cv::Scalar(0.4f));
+    mosaic(cv::Rect(31, 31, 3, 3)).setTo(1.0f);   // a lamp's clipped core
+    const cv::Mat w = core::netinput::saturationWeight(mosaic);
+    QCOMPARE(w.size(), mosaic.size());
+    QCOMPARE(w.type(), CV_32FC1);
+    QVERIFY(w.at<float>(32, 32) > 0.9f);
+    QVERIFY(w.at<float>(32, 36) > 0.5f);    // the rim a network softens
+    QVERIFY(w.at<float>(32, 50) < 0.01f);   // and nothing further out
+    QVERIFY(w.at<float>(0, 0) == 0.0f);
+    double lo = 0.0, hi = 0.0;
+    cv::minMaxLoc(w, &lo, &hi);
+    QVERIFY(lo >= 0.0 && hi <= 1.0);
+    QCOMPARE(cv::countNonZero(core::netinput::saturationWeight(cv::Mat(16, 16, CV_32FC1, cv::Scalar(0.97f)))), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_NetworkInput)

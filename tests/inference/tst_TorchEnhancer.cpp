@@ -395,6 +395,20 @@ void tst_TorchEnhancer::cameraLinearOutputIsRendered()
     const double diff = maxDiff(c->image.mat(), expected);
     QVERIFY2(diff < 1e-4, qPrintable(QString("camera-linear output off by %1").arg(diff)));
     QVERIFY(maxDiff(c->image.mat(), d->image.mat()) > 0.05);   // not the display convention
+
+    // Where the amplified mosaic clipped (a lamp), the decoder's rendering takes over.
+    DecodedImage lamp = img;
+    lamp.mosaic->data = img.mosaic->data.clone();
+    lamp.mosaic->data(cv::Rect(20, 16, 12, 12)).setTo(16383);
+    lamp.rgb = ImageBuffer(64, 48);
+    lamp.rgb.mat().setTo(cv::Scalar(0.05f, 0.04f, 0.03f));
+    const Result<EnhanceOutput> l = asCamera.enhance({lamp, 8.0f}, RunContext());
+    QVERIFY(l.ok());
+    const cv::Vec3f core = l->image.mat().at<cv::Vec3f>(22, 26);
+    QVERIFY2(std::abs(core[0] - 0.4f) < 1e-3f && std::abs(core[1] - 0.32f) < 1e-3f && std::abs(core[2] - 0.24f) < 1e-3f,
+             qPrintable(QString("%1 %2 %3").arg(core[0]).arg(core[1]).arg(core[2])));
+    const double far = cv::norm(l->image.mat()(cv::Rect(48, 0, 16, 8)), c->image.mat()(cv::Rect(48, 0, 16, 8)), cv::NORM_INF);
+    QVERIFY2(far < 1e-4, qPrintable(QString::number(far)));   // far from it, the network as before
 }
 
 void tst_TorchEnhancer::attentionOutput()
