@@ -35,13 +35,13 @@ std::size_t physicalMemory()
     return static_cast<std::size_t>(pages) * static_cast<std::size_t>(pageSize);
 }
 
-// Blends the decoder's own rendering, amplified by `gain` and clipped like the network's input,
+// Blends the decoder's own rendering, amplified by `gain` as "amplify only" shows it (shoulder),
 // into a camera-linear network's linear output where `weight` (sensor saturation) says so.
 cv::Mat withDecoderHighlights(const cv::Mat& linear, cv::Mat weight, const ImageBuffer& decoded, float gain)
 {
     if (weight.size() != linear.size())
         cv::resize(weight, weight, linear.size(), 0, 0, cv::INTER_LINEAR);
-    const ImageBuffer amplified = Amplifier::apply(decoded, gain, Highlights::Clip);
+    const ImageBuffer amplified = Amplifier::apply(decoded, gain, Highlights::Shoulder);
     if (amplified.mat().size() != linear.size())
         return linear;
     cv::Mat w3;
