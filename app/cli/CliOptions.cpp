@@ -55,7 +55,7 @@ bool takesValue(std::string_view name)
         "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format", "--color-space",
         "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels",
         "--device", "--threads", "--tile", "--model-dir", "--noise-reduction", "--exposure",
-        "--params", "--precision"};
+        "--params", "--precision", "--layout"};
     for (auto v : kValued)
         if (v == name)
             return true;
@@ -179,6 +179,11 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
         if (!precision)
             return badValue(name, value, "auto, fp32 or bf16");
         o.engine.cpuPrecision = *precision;
+    } else if (name == "--layout") {
+        const auto layout = core::parseCpuLayout(value);
+        if (!layout)
+            return badValue(name, value, "auto, contiguous or channels-last");
+        o.engine.cpuLayout = *layout;
     } else if (name == "--threads") {
         const auto v = toInteger(value);
         if (!v || *v < 0 || *v > 1024)
@@ -337,6 +342,9 @@ Networks:
       --precision P        CPU arithmetic for networks: auto (default: bf16 where the
                            CPU computes it natively and the network keeps its accuracy
                            and gains speed, checked when the model loads), fp32 or bf16
+      --layout L           CPU memory layout for networks: auto (default: channels-last
+                           where it takes at most 0.8x the time, timed when the model
+                           loads), contiguous or channels-last
       --tile N             tile edge in pixels (default 0 = sized from the memory budget)
       --experimental       also offer networks that do not beat the classical methods on
                            real photos (marked "experimental"; see --list-methods -v)

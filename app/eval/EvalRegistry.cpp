@@ -13,6 +13,7 @@ core::EnhancerRegistry makeEvalRegistry(const std::vector<std::string>& modelDir
     core::EngineOptions engine;
     engine.device = core::ComputeDevice::Cpu;
     engine.cpuPrecision = core::CpuPrecision::Fp32;   // scores must not depend on the CPU model
+    engine.cpuLayout = core::CpuLayout::Contiguous;   // nor on a timing
     engine.threads = threads;
     engine.log = [](std::string_view) {};
     const core::MethodCatalog catalog = core::MethodCatalog::build(scan, engine);

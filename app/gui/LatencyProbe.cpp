@@ -73,7 +73,7 @@ double median(std::vector<double> v)
 }  // namespace
 
 int measureLatency(std::shared_ptr<const core::EnhancerRegistry> registry, const QString& photoPath,
-                   int width, int height)
+                   int width, int height, const QStringList& methods)
 {
     QElapsedTimer proxyTimer;
     proxyTimer.start();
@@ -106,6 +106,8 @@ int measureLatency(std::shared_ptr<const core::EnhancerRegistry> registry, const
         std::printf("slow renders (networks, noise reduction) draft on %dx%d first\n", scheduler.draftSource().image->rgb.width(),
                     scheduler.draftSource().image->rgb.height());
     for (const auto& enhancer : registry->all()) {
+        if (!methods.isEmpty() && !methods.contains(QString::fromStdString(enhancer->info().id)))
+            continue;
         if (auto supported = enhancer->supports(*source.image); !supported) {
             std::printf("%-16s %s\n", enhancer->info().id.c_str(), "n/a: not applicable to this photo");
             continue;

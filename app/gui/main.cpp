@@ -65,6 +65,10 @@ int main(int argc, char** argv)
                                      QStringLiteral("Developer: time slider-to-preview per method on a photo "
                                                     "file, or a WxH synthetic photo (default 4000x3000), and quit."),
                                      QStringLiteral("file|WxH"), QStringLiteral("4000x3000"));
+    const QCommandLineOption latencyMethods(QStringLiteral("latency-methods"),
+                                            QStringLiteral("Developer: with --measure-latency, only these methods "
+                                                           "(comma-separated ids)."),
+                                            QStringLiteral("ids"));
     const QCommandLineOption noSample(QStringLiteral("no-sample"), QStringLiteral("Do not open the sample on first start."));
     const QCommandLineOption experimental(QStringLiteral("experimental"),
                                           QStringLiteral("Also offer networks that do not beat the classical methods on "
@@ -77,6 +81,7 @@ int main(int argc, char** argv)
     parser.addOption(maxPixels);
     parser.addOption(screenshot);
     parser.addOption(latency);
+    parser.addOption(latencyMethods);
     parser.addOption(noSample);
     parser.addPositionalArgument(QStringLiteral("photos"), QStringLiteral("Photos or folders to open."), QStringLiteral("[photos...]"));
     parser.process(app);
@@ -102,6 +107,9 @@ int main(int argc, char** argv)
     engine.cpuPrecision = nocturne::core::parseCpuPrecision(
                               settings.value(QStringLiteral("engine/precision"), QStringLiteral("auto")).toString().toStdString())
                               .value_or(nocturne::core::CpuPrecision::Auto);
+    engine.cpuLayout = nocturne::core::parseCpuLayout(
+                           settings.value(QStringLiteral("engine/layout"), QStringLiteral("auto")).toString().toStdString())
+                           .value_or(nocturne::core::CpuLayout::Auto);
     nocturne::core::ScanOptions scan;
     // View > Show Experimental Networks (read at start: the method list is built once).
     scan.includeExperimental = parser.isSet(experimental)
@@ -117,8 +125,9 @@ int main(int argc, char** argv)
 
     if (parser.isSet(latency)) {
         const QString value = parser.value(latency);
+        const QStringList only = parser.value(latencyMethods).split(QLatin1Char(','), Qt::SkipEmptyParts);
         if (QFileInfo(value).isFile())
-            return nocturne::app::measureLatency(registry, value, 0, 0);
+            return nocturne::app::measureLatency(registry, value, 0, 0, only);
         const QStringList wh = value.split(QLatin1Char('x'));
         const int w = wh.value(0).toInt();
         const int h = wh.value(1).toInt();
@@ -126,7 +135,7 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "nocturne: --measure-latency expects a photo or WxH, e.g. 4000x3000\n");
             return 2;
         }
-        return nocturne::app::measureLatency(registry, {}, w, h);
+        return nocturne::app::measureLatency(registry, {}, w, h, only);
     }
 
     nocturne::ui::MainWindowOptions options;

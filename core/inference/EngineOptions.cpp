@@ -47,6 +47,24 @@ std::optional<CpuPrecision> parseCpuPrecision(std::string_view text)
     return std::nullopt;
 }
 
+std::string toString(CpuLayout layout)
+{
+    switch (layout) {
+    case CpuLayout::Auto: return "auto";
+    case CpuLayout::Contiguous: return "contiguous";
+    case CpuLayout::ChannelsLast: return "channels-last";
+    }
+    return "?";
+}
+
+std::optional<CpuLayout> parseCpuLayout(std::string_view text)
+{
+    for (const CpuLayout l : {CpuLayout::Auto, CpuLayout::Contiguous, CpuLayout::ChannelsLast})
+        if (text == toString(l))
+            return l;
+    return std::nullopt;
+}
+
 bool cpuHasNativeBf16()
 {
     if (const char* forced = std::getenv("NOCTURNE_CPU_BF16"); forced && *forced)

@@ -28,6 +28,15 @@ std::optional<CpuPrecision> parseCpuPrecision(std::string_view text);
 // detection (tests; hypervisors that hide CPU features).
 bool cpuHasNativeBf16();
 
+// How activations and convolution weights sit in memory on the CPU. Channels-last (NHWC) lets
+// oneDNN run a network without reordering between layers: about half the time of contiguous
+// NCHW for lamba-mitra and attention-unet, no gain (0.93-1.05x) for the others, so Auto times
+// both at load (TorchModel) and keeps channels-last only where it clearly wins.
+enum class CpuLayout { Auto, Contiguous, ChannelsLast };
+
+std::string toString(CpuLayout layout);                  // "auto", "contiguous", "channels-last"
+std::optional<CpuLayout> parseCpuLayout(std::string_view text);
+
 // How the inference engine runs networks. Shared by every TorchEnhancer a registry creates.
 struct EngineOptions {
     ComputeDevice device = ComputeDevice::Auto;
@@ -37,6 +46,7 @@ struct EngineOptions {
     std::size_t memoryBudgetBytes = 0; // 0 = auto (CPU: a quarter of RAM, at most 4 GiB; GPU: 70 % of free)
     bool fp16OnGpu = true;             // run in half precision on CUDA / MPS
     CpuPrecision cpuPrecision = CpuPrecision::Auto;
+    CpuLayout cpuLayout = CpuLayout::Auto;
     // Receives one-line notes (device chosen, CPU fallback after a GPU out-of-memory, ...).
     // Called from the inference thread. Unset = stderr.
     std::function<void(std::string_view)> log;

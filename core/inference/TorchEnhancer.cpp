@@ -88,6 +88,19 @@ PrecisionCheck TorchEnhancer::precisionCheckFor(const ModelManifest& manifest)
     // Full-resolution sides are multiples of size_multiple; a packed tensor is half of that.
     const int multiple = std::max(1, packed ? manifest.sizeMultiple / 2 : manifest.sizeMultiple);
     check.side = (256 + multiple - 1) / multiple * multiple;
+    // A CPU tile's network input (core plus the default 64 px overlap a side): the layout's
+    // gain depends on it (lamba-mitra: 0.96x at 512, 0.48x at 1152). Capped at about 16 GMAC
+    // a pass so that loading stays within seconds for the slowest networks.
+    double side = manifest.cpuTile.value_or(512) + 2 * 64;
+    if (manifest.gmac512 > 0.0)
+        side = std::min(side, 512.0 * std::sqrt(16.0 / manifest.gmac512));
+    else
+        side = std::min(side, 512.0);
+    if (packed)
+        side /= 2;
+    side *= std::min(1.0, manifest.inputScale);
+    const int layoutSide = std::clamp(static_cast<int>(side), 128, 2048);
+    check.layoutSide = std::max(multiple, layoutSide / multiple * multiple);
     check.minPsnr = manifest.bf16MinPsnr;
     return check;
 }

@@ -21,9 +21,14 @@ struct NetworkOutput {
 // The load-time check that decides bf16 on the CPU (EngineOptions::cpuPrecision Auto): the
 // network runs a fixed pseudo-random 1 x channels x side x side input in fp32 and in bf16, and
 // bf16 is kept when its output is within `minPsnr` dB of fp32's and it is faster.
+// The layout check (EngineOptions::cpuLayout Auto) times the same kind of input at
+// `layoutSide`: which layout wins depends on the activations' size, so it is timed near the
+// engine's CPU tile rather than at the small precision-check side
+// (TorchEnhancer::precisionCheckFor).
 struct PrecisionCheck {
     int channels = 3;
     int side = 256;
+    int layoutSide = 512;
     double minPsnr = 45.0;
 };
 
@@ -52,6 +57,8 @@ public:
     bool runsInHalfPrecision() const;
     // bfloat16 autocast on the CPU (decided at load; false before).
     bool runsInBf16() const;
+    // NHWC weights and inputs on the CPU (EngineOptions::cpuLayout; decided at load; false before).
+    bool runsChannelsLast() const;
     // Free memory on the active GPU when it can be queried; nullopt on the CPU.
     std::optional<std::size_t> freeDeviceMemory() const;
 

@@ -1,18 +1,22 @@
 // nocturne-bench-networks: latency and peak memory of each network through the C++ engine
 // (TorchModel, the same code path TorchEnhancer uses) at 512x512, 1920x1080 and 4256x2848,
 // plus Lamba & Mitra with forked vs sequential encoder branches. Each network runs in fp32 and
-// at the automatic CPU precision (bf16 where the CPU has it and the load-time check passes)
-// in the same run, and the auto/fp32 time ratios are printed at the end. Weights are random
+// at the automatic CPU precision and layout (bf16 where the CPU has it and the load-time check
+// passes; channels-last where the load-time timing says it is faster) in the same run, and the auto/fp32 time ratios are printed at the end. Weights are random
 // (latency does not depend on them; the bf16 accuracy check sees random weights too); the
 // models are exported at start-up by models/training/export.py.
 //
 //   --engine   instead: 12 MP and 24 MP frames as the engine runs them, in the tiles
-//              TorchEnhancer::planTiles lays out (manifest cpu_tile, memory budget), against
-//              one whole-frame-budget layout (the engine before cpu_tile) in the same run.
+//              TorchEnhancer::planTiles lays out (manifest cpu_tile, memory budget) at the
+//              automatic layout (or --layout's), against the same tiles in contiguous NCHW (--against
+//              contiguous, the default) or against one whole-frame-budget layout (--against
+//              budget: the engine before cpu_tile) in the same run.
 //   --tiles    instead: the cost per owned megapixel of one interior tile (core T plus the
 //              64 px overlap on each side) for T = 256 ... 1536: the curve cpu_tile is read from.
 //
-//   nocturne-bench-networks [--threads N] [--only ID] [--engine | --tiles] [google-benchmark flags]
+//   nocturne-bench-networks [--threads N] [--only ID]
+//                           [--engine [--against contiguous|budget] [--layout L] [--repeats N] | --tiles]
+//                           [google-benchmark flags]
 
 #include <benchmark/benchmark.h>
 
@@ -50,6 +54,8 @@ struct Size {
 constexpr Size kSizes[] = {{"512x512", 512, 512}, {"1920x1080", 1920, 1080}, {"4256x2848", 4256, 2848}};
 
 int g_threads = 0;
+int g_repeats = 1;
+CpuLayout g_layout = CpuLayout::Auto;   // --layout: the "planned" variant's layout in --engine   // timed runs of each --engine frame (the fastest networks need several)
 
 // Peak resident memory since the last reset, from /proc (Linux). Writing "5" to clear_refs
 // resets VmHWM, so each benchmark sees its own peak.
@@ -202,6 +208,14 @@ void runFrame(benchmark::State& state, std::shared_ptr<TorchModel> model, ModelM
     if (!loadOrSkip(state, *model))
         return;
     const auto planes = planesForTiles(manifest, tiler);
+    // One pass per distinct tile shape first: the profiling executor optimises each shape on
+    // its first runs, and oneDNN builds its kernels per shape and layout once per process, so
+    // without it the variant that runs first pays for both.
+    for (const auto& [shape, input] : planes) {
+        for (int i = 0; i < 2; ++i)
+            if (!runOrSkip(state, *model, input))
+                return;
+    }
     const long long baseline = readKib("VmRSS:");
     resetPeakRss();
     for (auto _ : state) {
@@ -252,10 +266,11 @@ bool exportModels(const fs::path& dir)
 constexpr Size kEngineSizes[] = {{"12MP", 4256, 2848}, {"24MP", 6048, 4024}};
 
 // --engine and --tiles rows of one network, at the automatic precision (what users run).
-void registerEngineBenchmarks(const std::string& mode, const std::string& name, const std::string& pt,
-                              const ModelManifest& manifest, EngineOptions options)
+void registerEngineBenchmarks(const std::string& mode, const std::string& against, const std::string& name,
+                              const std::string& pt, const ModelManifest& manifest, EngineOptions options)
 {
     options.cpuPrecision = CpuPrecision::Auto;
+    options.cpuLayout = g_layout;
     auto model = std::make_shared<TorchModel>(pt, options, TorchEnhancer::precisionCheckFor(manifest));
     const TorchEnhancer planner(manifest, pt, options);
     if (mode == "tiles") {
@@ -270,13 +285,19 @@ void registerEngineBenchmarks(const std::string& mode, const std::string& name, 
     ModelManifest withoutCpuTile = manifest;
     withoutCpuTile.cpuTile.reset();
     const TorchEnhancer budgetOnly(withoutCpuTile, pt, options);
+    EngineOptions contiguousOptions = options;
+    contiguousOptions.cpuLayout = CpuLayout::Contiguous;
+    auto contiguous = std::make_shared<TorchModel>(pt, contiguousOptions, TorchEnhancer::precisionCheckFor(manifest));
     for (const Size& size : kEngineSizes) {
         const cv::Size frame(size.width, size.height);
-        for (const auto& [kind, tiler] : {std::make_pair(std::string("planned"), planner.planTiles(frame)),
-                                          std::make_pair(std::string("budget"), budgetOnly.planTiles(frame))}) {
+        const Tiler planned = planner.planTiles(frame);
+        const auto other = against == "budget" ? std::make_pair(model, budgetOnly.planTiles(frame))
+                                               : std::make_pair(contiguous, planned);
+        for (const auto& [kind, run] : {std::make_pair(std::string("planned"), std::make_pair(model, planned)),
+                                        std::make_pair(against, other)}) {
             const std::string label = name + "/" + kind + "/" + size.name;
-            auto* b = benchmark::RegisterBenchmark(label.c_str(), runFrame, model, manifest, tiler);
-            b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+            auto* b = benchmark::RegisterBenchmark(label.c_str(), runFrame, run.first, manifest, run.second);
+            b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(g_repeats);
         }
     }
 }
@@ -287,13 +308,21 @@ int main(int argc, char** argv)
 {
     std::string only;
     std::string mode = "networks";
+    std::string against = "contiguous";
     std::vector<char*> rest{argv[0]};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc)
             g_threads = std::atoi(argv[++i]);
+        else if (a == "--layout" && i + 1 < argc && parseCpuLayout(argv[i + 1]))
+            g_layout = *parseCpuLayout(argv[++i]);
+        else if (a == "--repeats" && i + 1 < argc)
+            g_repeats = std::max(1, std::atoi(argv[++i]));
         else if (a == "--only" && i + 1 < argc)
             only = argv[++i];
+        else if (a == "--against" && i + 1 < argc && (std::strcmp(argv[i + 1], "budget") == 0
+                                                     || std::strcmp(argv[i + 1], "contiguous") == 0))
+            against = argv[++i];
         else if (a == "--engine" || a == "--tiles")
             mode = a.substr(2);
         else
@@ -330,7 +359,7 @@ int main(int argc, char** argv)
         if (mode != "networks") {
             if (name == "lamba-mitra-sequential")
                 continue;
-            registerEngineBenchmarks(mode, name, pt, *manifest, options);
+            registerEngineBenchmarks(mode, against, name, pt, *manifest, options);
             continue;
         }
         for (const CpuPrecision precision : {CpuPrecision::Fp32, CpuPrecision::Auto}) {
@@ -350,7 +379,9 @@ int main(int argc, char** argv)
     benchmark::AddCustomContext("torch_threads", std::to_string(g_threads > 0 ? g_threads : int(hw)));
     benchmark::AddCustomContext("hardware_threads", std::to_string(hw));
     RatioReporter reporter = mode == "engine"
-        ? RatioReporter("planned", "budget", "planned tiles / whole-frame budget tiles, time (below 1: the planned tiles are faster)")
+        ? (against == "budget"
+               ? RatioReporter("planned", "budget", "planned tiles / whole-frame budget tiles, time (below 1: the planned tiles are faster)")
+               : RatioReporter("planned", "contiguous", "automatic layout / contiguous NCHW, same tiles, time (below 1: the automatic layout is faster)"))
         : RatioReporter("auto", "fp32", "auto / fp32 time (below 1: the automatic precision is faster)");
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();

@@ -117,6 +117,7 @@ private slots:
         QTest::newRow("noise reduction too strong") << QStringList{"--noise-reduction", "7", "a.dng", "-o", "out"}
                                                     << "--noise-reduction";
         QTest::newRow("bad exposure mode") << QStringList{"--exposure", "auto", "a.dng", "-o", "out"} << "--exposure";
+        QTest::newRow("bad layout") << QStringList{"--layout", "nhwc", "a.dng", "-o", "out"} << "--layout";
         QTest::newRow("bad colour space") << QStringList{"--color-space", "adobe", "a.dng", "-o", "out"} << "--color-space";
         QTest::newRow("linear space in a jpeg") << QStringList{"--color-space", "linear-rec2020", "a.dng", "-o", "out"}
                                                 << "16-bit TIFF";

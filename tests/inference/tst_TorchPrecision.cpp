@@ -1,5 +1,6 @@
 // TorchModel's CPU precision: bf16 autocast when asked, or when the CPU has it natively and the
-// network keeps its accuracy at load; fp32 otherwise. Runs a shipped network (ba-gan, sRGB).
+// network keeps its accuracy at load; fp32 otherwise. Likewise the memory layout (channels-last
+// when faster). Runs a shipped network (ba-gan, sRGB).
 #include <QtTest>
 
 #include <cmath>
@@ -43,12 +44,14 @@ double psnr(const std::vector<cv::Mat>& a, const std::vector<cv::Mat>& b)
     return se > 0 ? 10.0 * std::log10(n / se) : 99.0;
 }
 
-EngineOptions cpu(CpuPrecision precision, std::vector<std::string>* log = nullptr)
+EngineOptions cpu(CpuPrecision precision, std::vector<std::string>* log = nullptr,
+                  CpuLayout layout = CpuLayout::Contiguous)
 {
     EngineOptions o;
     o.device = ComputeDevice::Cpu;
     o.threads = 2;
     o.cpuPrecision = precision;
+    o.cpuLayout = layout;
     o.log = [log](std::string_view line) {
         if (log)
             log->emplace_back(line);
@@ -66,6 +69,10 @@ private slots:
     void autoStaysFp32WithoutNativeBf16();
     void autoFallsBackWhenTheModelLosesAccuracy();
     void precisionNamesRoundTrip();
+    void channelsLastGivesTheSameOutput_data();
+    void channelsLastGivesTheSameOutput();
+    void autoLayoutIsTimedAndExplained();
+    void layoutNamesRoundTrip();
 };
 
 void tst_TorchPrecision::bf16IsCloseToFp32AndSaysSo()
@@ -121,6 +128,70 @@ void tst_TorchPrecision::precisionNamesRoundTrip()
     for (const auto p : {CpuPrecision::Auto, CpuPrecision::Fp32, CpuPrecision::Bf16})
         QVERIFY(parseCpuPrecision(toString(p)) == p);
     QVERIFY(!parseCpuPrecision("fp16"));
+}
+
+void tst_TorchPrecision::channelsLastGivesTheSameOutput_data()
+{
+    QTest::addColumn<int>("precision");
+    QTest::newRow("fp32") << static_cast<int>(CpuPrecision::Fp32);
+    if (cpuHasNativeBf16())
+        QTest::newRow("bf16") << static_cast<int>(CpuPrecision::Bf16);
+}
+
+// NHWC changes only the order of memory accesses (and so of float sums): the picture stays.
+void tst_TorchPrecision::channelsLastGivesTheSameOutput()
+{
+    QFETCH(int, precision);
+    const auto p = static_cast<CpuPrecision>(precision);
+    TorchModel nchw(kModel, cpu(p, nullptr, CpuLayout::Contiguous));
+    TorchModel nhwc(kModel, cpu(p, nullptr, CpuLayout::ChannelsLast));
+    const auto a = nchw.run(input());
+    const auto b = nhwc.run(input());
+    QVERIFY2(a.ok(), a.ok() ? "" : a.error().describe().c_str());
+    QVERIFY2(b.ok(), b.ok() ? "" : b.error().describe().c_str());
+    QVERIFY(!nchw.runsChannelsLast());
+    QVERIFY(nhwc.runsChannelsLast());
+    QCOMPARE(b->image.size(), a->image.size());
+    QCOMPARE(b->image.front().size(), a->image.front().size());
+    QVERIFY(b->image.front().isContinuous());
+    const double db = psnr(a->image, b->image);
+    const double needs = p == CpuPrecision::Fp32 ? 80.0 : 45.0;   // fp32: rounding only
+    QVERIFY2(db >= needs, qPrintable(QString("channels-last vs contiguous: %1 dB").arg(db)));
+    if (!b->attention.empty()) {
+        cv::Mat diff;
+        cv::absdiff(a->attention, b->attention, diff);
+        double worst = 0.0;
+        cv::minMaxLoc(diff, nullptr, &worst);
+        QVERIFY2(worst < 0.02, qPrintable(QString("attention differs by %1").arg(worst)));
+    }
+}
+
+void tst_TorchPrecision::autoLayoutIsTimedAndExplained()
+{
+    std::vector<std::string> log;
+    TorchModel model(kModel, cpu(CpuPrecision::Fp32, &log, CpuLayout::Auto));
+    QVERIFY(model.load().ok());
+    std::string said;
+    for (const auto& line : log)
+        if (line.find("layout check") != std::string::npos)
+            said = line;
+    QVERIFY2(!said.empty(), log.empty() ? "no log" : log.back().c_str());
+    // The decision the line announces is the one the model runs with.
+    QCOMPARE(said.find("runs channels-last") != std::string::npos, model.runsChannelsLast());
+    QCOMPARE(said.find("stays contiguous") != std::string::npos, !model.runsChannelsLast());
+    // Whatever was chosen, the output is the network's.
+    TorchModel nchw(kModel, cpu(CpuPrecision::Fp32));
+    const auto a = nchw.run(input());
+    const auto b = model.run(input());
+    QVERIFY(a.ok() && b.ok());
+    QVERIFY(psnr(a->image, b->image) >= 80.0);
+}
+
+void tst_TorchPrecision::layoutNamesRoundTrip()
+{
+    for (const auto l : {CpuLayout::Auto, CpuLayout::Contiguous, CpuLayout::ChannelsLast})
+        QVERIFY(parseCpuLayout(toString(l)) == l);
+    QVERIFY(!parseCpuLayout("nhwc"));
 }
 
 QTEST_GUILESS_MAIN(tst_TorchPrecision)
