@@ -89,7 +89,7 @@ PrecisionCheck TorchEnhancer::precisionCheckFor(const ModelManifest& manifest)
     const int multiple = std::max(1, packed ? manifest.sizeMultiple / 2 : manifest.sizeMultiple);
     check.side = (256 + multiple - 1) / multiple * multiple;
     // A CPU tile's network input (core plus the default 64 px overlap a side): the layout's
-    // gain depends on it (lamba-mitra: 0.96x at 512, 0.48x at 1152). Capped at about 16 GMAC
+    // gain depends on the activations' size. Capped at about 16 GMAC
     // a pass so that loading stays within seconds for the slowest networks.
     double side = manifest.cpuTile.value_or(512) + 2 * 64;
     if (manifest.gmac512 > 0.0)

@@ -227,9 +227,9 @@ struct TorchModel::Impl {
 
     // Channels-last when asked, or (Auto) when it runs the check input at the chosen precision
     // in at most 0.8x the time of contiguous and gives the same output. The margin is wide
-    // because the clear wins are large (lamba-mitra 0.48x, attention-unet 0.41x in fp32, AMD
-    // EPYC, 2 threads) while the networks near 1x (0.93-1.05x) ran whole frames slower or
-    // faster from run to run. Caller holds `mutex`.
+    // because the clear win is large (attention-unet 0.39x in fp32, AMD EPYC, 2 threads) while
+    // the networks near 1x (0.87-1.05x) ran whole frames slower or faster from run to run.
+    // Caller holds `mutex`.
     void chooseLayoutLocked()
     {
         if (options.cpuLayout == CpuLayout::Contiguous)
@@ -247,14 +247,13 @@ struct TorchModel::Impl {
             // strides and optimises after them, and the process warms up its kernels and memory
             // on the first network runs: a steady state takes about four passes (lamba-mitra,
             // 1152^2). So a warm-up round of three passes per layout, then the timed round.
+            const torch::Tensor nchwIn = checkInput(check.layoutSide);
+            const torch::Tensor nhwcIn = nchwIn.contiguous(at::MemoryFormat::ChannelsLast);
             for (const int passes : {3, 2}) {
                 for (const bool nhwc : {true, false}) {
                     setLayoutLocked(nhwc);   // outside InferenceMode: parameters stay ordinary tensors
                     c10::InferenceMode guard;
-                    torch::Tensor x = checkInput(check.layoutSide);
-                    if (nhwc)
-                        x = x.contiguous(at::MemoryFormat::ChannelsLast);
-                    const double seconds = timedForward(x, bf16, nhwc ? nhwcOut : nchwOut, passes);
+                    const double seconds = timedForward(nhwc ? nhwcIn : nchwIn, bf16, nhwc ? nhwcOut : nchwOut, passes);
                     if (passes == 2)
                         (nhwc ? nhwcSeconds : nchwSeconds) = seconds;
                 }
