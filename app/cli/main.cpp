@@ -14,6 +14,7 @@
 #include "app/cli/CliOptions.h"
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
+#include "core/image/RecyclingAllocator.h"
 #include "core/inference/MethodCatalog.h"
 #include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/ProcessParamsFile.h"
@@ -112,6 +113,8 @@ int main(int argc, char** argv)
     if (!parsed)
         return usageError(parsed.error().describe());
     cli::CliOptions options = std::move(parsed).value();
+    // A batch of one camera's photos allocates the same frame buffers file after file.
+    core::RecyclingAllocator::installDefault();
 
     if (options.action == cli::CliAction::Help) {
         std::cout << cli::usageText();

@@ -16,6 +16,7 @@
 #include "app/gui/ScreenshotDriver.h"
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
+#include "core/image/RecyclingAllocator.h"
 #include "core/inference/MethodCatalog.h"
 #include "ui/services/PreviewSource.h"
 #include "ui/services/ThumbnailCache.h"
@@ -48,6 +49,9 @@ int main(int argc, char** argv)
         }
     }
 
+    // Before any frame is allocated: renders reuse frame buffers instead of page-faulting in
+    // fresh ones on every slider move.
+    nocturne::core::RecyclingAllocator::installDefault();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Nocturne"));
     QApplication::setApplicationName(QStringLiteral("Nocturne"));

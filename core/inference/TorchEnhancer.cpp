@@ -36,18 +36,26 @@ std::size_t physicalMemory()
 }
 
 // Blends the decoder's own rendering, amplified by `gain` as "amplify only" shows it (shoulder),
-// into a camera-linear network's linear output where `weight` (sensor saturation) says so.
-cv::Mat withDecoderHighlights(const cv::Mat& linear, cv::Mat weight, const ImageBuffer& decoded, float gain)
+// into a camera-linear network's linear output where `weight` (sensor saturation) says so. In
+// place and in one pass: with a frame-sized temporary per term, the blend took 100-200 ms of a
+// 12 MP RAW's full-proxy render, most of it spent faulting in fresh memory.
+void blendDecoderHighlights(cv::Mat& linear, cv::Mat weight, const ImageBuffer& decoded, float gain)
 {
     if (weight.size() != linear.size())
         cv::resize(weight, weight, linear.size(), 0, 0, cv::INTER_LINEAR);
     const ImageBuffer amplified = Amplifier::apply(decoded, gain, Highlights::Shoulder);
     if (amplified.mat().size() != linear.size())
-        return linear;
-    cv::Mat w3;
-    cv::merge(std::vector<cv::Mat>{weight, weight, weight}, w3);
-    cv::Mat out = linear.mul(cv::Scalar::all(1.0) - w3) + amplified.mat().mul(w3);
-    return out;
+        return;
+    const cv::Mat& decoderRgb = amplified.mat();
+    cv::parallel_for_(cv::Range(0, linear.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            auto* out = linear.ptr<cv::Vec3f>(y);
+            const auto* dec = decoderRgb.ptr<cv::Vec3f>(y);
+            const float* w = weight.ptr<float>(y);
+            for (int x = 0; x < linear.cols; ++x)
+                out[x] += w[x] * (dec[x] - out[x]);   // (1 - w) * out + w * dec
+        }
+    });
 }
 
 // Brings a network result to `target`: exact sizes pass through; a mismatch of a few pixels
@@ -299,7 +307,7 @@ Result<EnhanceOutput> TorchEnhancer::enhance(const EnhanceInput& input, const Ru
         display = *fitted;
         clamp01(display);
         if (!saturated.empty() && cv::countNonZero(saturated > 0.0f) > 0)
-            display = withDecoderHighlights(display, saturated, source.rgb, gain);
+            blendDecoderHighlights(display, saturated, source.rgb, gain);
         if (!attention.empty()) {
             if (attention.size() != target)
                 cv::resize(attention, attention, target, 0, 0, cv::INTER_AREA);

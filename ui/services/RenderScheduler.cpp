@@ -3,6 +3,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "core/image/RecyclingAllocator.h"
 #include "ui/services/InferenceService.h"
 
 namespace nocturne::ui {
@@ -32,6 +33,20 @@ RenderScheduler::RenderScheduler(std::shared_ptr<const core::EnhancerRegistry> r
             return;
         startStep(*m_refine, false);
         m_refine.reset();   // after startStep: the scheduler never looked idle in between
+    });
+    m_releaseTimer.setSingleShot(true);
+    m_releaseTimer.setInterval(kReleaseIdleMs);
+    connect(this, &RenderScheduler::busyChanged, &m_releaseTimer, [this](bool busy) {
+        if (busy)
+            m_releaseTimer.stop();
+        else
+            m_releaseTimer.start();
+    });
+    connect(&m_releaseTimer, &QTimer::timeout, this, [] {
+        // Another scheduler (a compare pane) may be rendering: it then faults in fresh
+        // buffers, which is all this costs it.
+        if (const auto* pool = core::RecyclingAllocator::installed())
+            pool->releaseIdle();
     });
     m_progressTimer.setInterval(100);
     connect(&m_progressTimer, &QTimer::timeout, this, [this] {

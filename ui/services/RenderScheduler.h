@@ -50,6 +50,9 @@ public:
     static constexpr long long kDraftPixels = 320'000;
     // How long the sliders must rest after a draft before the full proxy renders.
     static constexpr int kSettleMs = 120;
+    // After this long without a render, the frame buffers kept for reuse
+    // (core::RecyclingAllocator) are given back to the system.
+    static constexpr int kReleaseIdleMs = 10'000;
 
     // A job runs, or a draft waits for the hand to rest before its refinement.
     bool isBusy() const { return m_running.has_value() || m_refine.has_value(); }
@@ -121,6 +124,7 @@ private:
     QHash<quint64, qint64> m_requestedAt;   // ns on m_clock, for latency
     QElapsedTimer m_clock;
     QTimer m_progressTimer;
+    QTimer m_releaseTimer;
     quint64 m_nextId = 0;
     quint64 m_firstIdOfSource = 0;   // requests for the current image have larger ids
     int m_started = 0;
