@@ -32,6 +32,8 @@ public:
     }
 
     const core::EnhancerInfo& info() const override { return m_info; }
+    // A network that refines the engine's amplified (and denoised) picture, as ba-gan does.
+    void setTakesAmplifiedImage(bool takes) { m_info.takesAmplifiedImage = takes; }
 
     core::Result<core::EnhanceOutput> enhance(const core::EnhanceInput& input,
                                               const core::RunContext& ctx) const override

@@ -26,6 +26,8 @@ private slots:
     void aMoveStopsARunningRefinement();
     void draftsCanBeTurnedOff();
     void smallProxiesAndFastMethodsDoNotDraft();
+    void refinementsWithoutNoiseReductionSettleSooner_data();
+    void refinementsWithoutNoiseReductionSettleSooner();
 
 private:
     struct Fixture {
@@ -479,6 +481,40 @@ void tst_RenderScheduler::smallProxiesAndFastMethodsDoNotDraft()
     QVERIFY(outputAt(finished, 1).draft);
     QVERIFY(!outputAt(finished, 2).draft);
     QCOMPARE(outputAt(finished, 2).display.size(), QSize(1000, 700));
+}
+
+void tst_RenderScheduler::refinementsWithoutNoiseReductionSettleSooner_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<bool>("takesAmplified");
+    QTest::addColumn<float>("noiseReduction");
+    QTest::addColumn<int>("settleMs");
+    const int slow = ui::RenderScheduler::kSettleMs;
+    const int quick = ui::RenderScheduler::kQuickSettleMs;
+    // Non-local means runs in one piece before these: wait longer for the hand to rest.
+    QTest::newRow("linear method, noise reduction") << "count" << false << 1.0f << slow;
+    QTest::newRow("network on the engine's picture, noise reduction") << "net" << true << 1.0f << slow;
+    // Nothing but a network's tiles, each checking the stop flag.
+    QTest::newRow("linear method, no noise reduction") << "count" << false << 0.0f << quick;
+    QTest::newRow("network, its own denoising") << "net" << false << 1.0f << quick;
+    QTest::newRow("network on the engine's picture, no noise reduction") << "net" << true << 0.0f << quick;
+    QTest::newRow("unknown method") << "nope" << false << 1.0f << quick;
+}
+
+void tst_RenderScheduler::refinementsWithoutNoiseReductionSettleSooner()
+{
+    QFETCH(QString, method);
+    QFETCH(bool, takesAmplified);
+    QFETCH(float, noiseReduction);
+    QFETCH(int, settleMs);
+    QVERIFY(ui::RenderScheduler::kQuickSettleMs < ui::RenderScheduler::kSettleMs);
+    auto f = makeFixture();
+    f.network->setTakesAmplifiedImage(takesAmplified);
+    ui::RenderScheduler scheduler(f.registry);
+    core::ProcessParams params;
+    params.method = method.toStdString();
+    params.noiseReduction = noiseReduction;
+    QCOMPARE(scheduler.settleMsFor(params), settleMs);
 }
 
 QTEST_MAIN(tst_RenderScheduler)

@@ -27,7 +27,6 @@ RenderScheduler::RenderScheduler(std::shared_ptr<const core::EnhancerRegistry> r
                     onJobFinished(output);
             });
     m_settleTimer.setSingleShot(true);
-    m_settleTimer.setInterval(kSettleMs);
     connect(&m_settleTimer, &QTimer::timeout, this, [this] {
         if (!m_refine)
             return;
@@ -67,6 +66,15 @@ bool RenderScheduler::isNetworkMethod(const std::string& methodId) const
 {
     const auto enhancer = m_registry->find(methodId);
     return enhancer && enhancer->info().inputKind != core::InputKind::LinearRgb;
+}
+
+int RenderScheduler::settleMsFor(const core::ProcessParams& params) const
+{
+    // The pipeline denoises what it amplifies for these methods (core::Pipeline::process).
+    const auto enhancer = m_registry->find(params.method);
+    const bool amplified = enhancer
+        && (enhancer->info().inputKind == core::InputKind::LinearRgb || enhancer->info().takesAmplifiedImage);
+    return amplified && params.noiseReduction > 0.0f ? kSettleMs : kQuickSettleMs;
 }
 
 void RenderScheduler::setSource(const PreviewSource& source)
@@ -194,7 +202,7 @@ void RenderScheduler::onJobFinished(RenderOutput output)
         // No newer request: show the draft, and refine it once the hand has rested.
         output.latencyMs = static_cast<double>(m_clock.nsecsElapsed() - m_requestedAt.value(output.requestId)) / 1e6;
         m_refine = request;
-        m_settleTimer.start();
+        m_settleTimer.start(settleMsFor(request.params));
         emit renderFinished(output.requestId, output);
         return;
     }

@@ -32,8 +32,9 @@ class InferenceService;
 // about a second on a 2 MP proxy) preview in two steps when the proxy is large: a draft on a
 // copy of about kDraftPixels (RenderOutput::draft; the view scales it to the photo's size),
 // then the full proxy. The full-proxy step starts only after the hand has rested for
-// kSettleMs (non-local means cannot be stopped half-way, and a refinement started between two
-// moves would hold up the next draft); a new request stops a running one. So the picture
+// kSettleMs when it includes non-local means (which cannot be stopped half-way, so a refinement
+// started between two moves would hold up the next draft), or kQuickSettleMs when it does not
+// (a network checks the stop flag between tiles); a new request stops a running one. So the picture
 // follows the hand with drafts and sharpens once it rests. A draft is never the newest
 // request's last result: the full proxy always follows it.
 // Thread: GUI thread (create, call and destroy it there); signals are delivered there.
@@ -48,8 +49,10 @@ public:
 
     // A draft has about this many pixels: small enough to follow a slider on a CPU.
     static constexpr long long kDraftPixels = 320'000;
-    // How long the sliders must rest after a draft before the full proxy renders.
+    // How long the sliders must rest after a draft before the full proxy renders: with noise
+    // reduction in the full step, and without (see settleMsFor).
     static constexpr int kSettleMs = 120;
+    static constexpr int kQuickSettleMs = 40;
     // After this long without a render, the frame buffers kept for reuse
     // (core::RecyclingAllocator) are given back to the system.
     static constexpr int kReleaseIdleMs = 10'000;
@@ -68,6 +71,9 @@ public:
 
     // Whether `methodId` runs on the inference worker rather than the CPU pool.
     bool isNetworkMethod(const std::string& methodId) const;
+    // The rest after a draft before its full-proxy step: kSettleMs when that step runs non-local
+    // means (methods on the amplified image with noise reduction on), else kQuickSettleMs.
+    int settleMsFor(const core::ProcessParams& params) const;
     const InferenceService& inference() const { return *m_inference; }
 
 public slots:
