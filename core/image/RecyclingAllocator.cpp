@@ -73,26 +73,43 @@ std::size_t RecyclingAllocator::blockBytes(std::size_t requested) const
     return (requested + grain - 1) / grain * grain;
 }
 
-void* RecyclingAllocator::take(std::size_t bytes) const
+void* RecyclingAllocator::acquire(std::size_t bytes) const
 {
     if (bytes >= m_limits.minBlock) {
-        const std::lock_guard lock(m_mutex);
-        const auto it = std::find_if(m_idle.begin(), m_idle.end(), [bytes](const Block& b) { return b.bytes == bytes; });
-        if (it != m_idle.end()) {
-            void* data = it->data;
-            m_stats.idleBytes -= it->bytes;
-            --m_stats.idleBlocks;
-            ++m_stats.reused;
-            m_idle.erase(it);
-            return data;
+        std::list<Block> evicted;
+        {
+            const std::lock_guard lock(m_mutex);
+            const auto it =
+                std::find_if(m_idle.begin(), m_idle.end(), [bytes](const Block& b) { return b.bytes == bytes; });
+            if (it != m_idle.end()) {
+                void* data = it->data;
+                m_stats.idleBytes -= it->bytes;
+                --m_stats.idleBlocks;
+                ++m_stats.reused;
+                m_idle.erase(it);
+                return data;
+            }
+            ++m_stats.allocated;
+            // A new block replaces at least as many idle bytes, oldest first: the process then
+            // holds no more than its peak of live buffers plus one block, as with the system
+            // allocator, instead of that peak plus everything idle (at 12 MP the CLI's peak
+            // RSS was 0.3 GB above the system allocator's before this).
+            std::size_t freed = 0;
+            while (freed < bytes && !m_idle.empty()) {
+                freed += m_idle.back().bytes;
+                m_stats.idleBytes -= m_idle.back().bytes;
+                --m_stats.idleBlocks;
+                evicted.splice(evicted.end(), m_idle, std::prev(m_idle.end()));
+            }
         }
-        ++m_stats.allocated;
+        for (const Block& b : evicted)
+            std::free(b.data);
     }
     // Both throw cv::Exception when memory runs out, as OpenCV's own allocator does.
     return bytes >= m_limits.minBlock ? allocateBlock(bytes) : cv::fastMalloc(bytes);
 }
 
-void RecyclingAllocator::give(std::size_t bytes, void* data) const
+void RecyclingAllocator::recycle(void* data, std::size_t bytes) const
 {
     if (bytes < m_limits.minBlock) {
         cv::fastFree(data);
@@ -141,7 +158,7 @@ cv::UMatData* RecyclingAllocator::allocate(int dims, const int* sizes, int type,
         u->flags |= cv::UMatData::USER_ALLOCATED;
     } else {
         try {
-            u->data = u->origdata = static_cast<uchar*>(take(blockBytes(total)));
+            u->data = u->origdata = static_cast<uchar*>(acquire(blockBytes(total)));
         } catch (...) {
             delete u;
             throw;
@@ -162,7 +179,7 @@ void RecyclingAllocator::deallocate(cv::UMatData* u) const
         return;
     CV_Assert(u->urefcount == 0 && u->refcount == 0);
     if (!(u->flags & cv::UMatData::USER_ALLOCATED) && u->origdata)
-        give(blockBytes(u->size), u->origdata);
+        recycle(u->origdata, blockBytes(u->size));
     u->origdata = nullptr;
     delete u;
 }

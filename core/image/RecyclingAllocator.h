@@ -41,6 +41,13 @@ public:
     bool allocate(cv::UMatData* data, cv::AccessFlag flags, cv::UMatUsageFlags usage) const override;
     void deallocate(cv::UMatData* data) const override;
 
+    // For another allocator sharing the pool (LibTorch's CPU tensors, core/inference/
+    // TorchCpuPool): acquire() a block of blockBytes(n) bytes, recycle() it with that size.
+    // Blocks under minBlock are plain OpenCV allocations (fastMalloc/fastFree).
+    std::size_t blockBytes(std::size_t requested) const;
+    void* acquire(std::size_t blockBytes) const;
+    void recycle(void* data, std::size_t blockBytes) const;
+
     void releaseIdle() const;
     Stats stats() const;
     Limits limits() const { return m_limits; }
@@ -59,10 +66,6 @@ private:
         std::size_t bytes;
         void* data;
     };
-    std::size_t blockBytes(std::size_t requested) const;
-    void* take(std::size_t bytes) const;
-    void give(std::size_t bytes, void* data) const;
-
     Limits m_limits;
     mutable std::mutex m_mutex;
     mutable std::list<Block> m_idle;   // most recently freed first

@@ -1,5 +1,7 @@
-// The only translation unit that includes LibTorch (compiling it takes ~30 s; keep it small).
+// The translation unit that runs LibTorch (compiling it takes ~30 s; keep it small);
+// TorchCpuPool.cpp only sets its CPU allocator.
 #include "core/inference/TorchModel.h"
+#include "core/inference/TorchCpuPool.h"
 
 #include <algorithm>
 #include <chrono>
@@ -161,6 +163,7 @@ struct TorchModel::Impl {
     {
         if (module)
             return Result<void>::success();
+        useRecyclingAllocatorForTorch();
         if (Result<void> picked = pickDevice(); !picked)
             return picked;
         try {
