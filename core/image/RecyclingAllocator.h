@@ -18,7 +18,9 @@ namespace nocturne::core {
 // fresh: those the stage cache keeps.
 //
 // Blocks under `minBlock` go straight to OpenCV's own allocation (the heap serves those well).
-// Idle blocks are freed oldest first beyond `maxIdleBytes`, and all of them by releaseIdle()
+// Idle blocks are freed oldest first beyond `maxIdleBytes`, and when a request finds no idle
+// block of its size (at least as many idle bytes as the new block), so that the process holds
+// about its peak of live buffers, as with the system allocator; all of them by releaseIdle()
 // (the editor calls it when renders have rested). Thread-safe.
 class RecyclingAllocator final : public cv::MatAllocator {
 public:
