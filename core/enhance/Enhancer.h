@@ -34,6 +34,10 @@ struct EnhancerInfo {
     // reduced) with a gain of 1: always true for LinearRgb methods, and for networks trained on
     // the engine's own exposure (manifest amplifier "engine").
     bool takesAmplifiedImage = false;
+
+    // What the pipeline hands over: the amplified, noise-reduced image (LinearRgb methods and
+    // takesAmplifiedImage networks), rather than the source for the method to amplify itself.
+    bool receivesAmplifiedImage() const { return inputKind == InputKind::LinearRgb || takesAmplifiedImage; }
 };
 
 // The source as the pipeline hands it over, plus the amplification gain decided upstream by the

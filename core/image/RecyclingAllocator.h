@@ -68,6 +68,10 @@ private:
         std::size_t bytes;
         void* data;
     };
+    // Frees (into `evicted`, released by the caller outside the lock) the oldest idle blocks
+    // until at most `keepBytes` stay idle. Caller holds m_mutex.
+    void evictOldestLocked(std::size_t keepBytes, std::list<Block>& evicted) const;
+
     Limits m_limits;
     mutable std::mutex m_mutex;
     mutable std::list<Block> m_idle;   // most recently freed first

@@ -97,8 +97,7 @@ Result<ProcessResult> Pipeline::process(const DecodedImage& image, const Process
     // Methods on linear RGB, and networks trained on the engine's exposure, get the amplified
     // (shouldered, denoised) image and a gain of 1; other networks apply the gain to their own
     // input representation.
-    const bool amplifiedInput =
-        enhancer->info().inputKind == InputKind::LinearRgb || enhancer->info().takesAmplifiedImage;
+    const bool amplifiedInput = enhancer->info().receivesAmplifiedImage();
     const float strength = amplifiedInput ? std::clamp(params.noiseReduction, 0.0f, NoiseReduction::kMaxStrength) : 0.0f;
 
     // Every stage depends on the source and the gain (not on m itself: two settings that yield

@@ -70,11 +70,10 @@ bool RenderScheduler::isNetworkMethod(const std::string& methodId) const
 
 int RenderScheduler::settleMsFor(const core::ProcessParams& params) const
 {
-    // The pipeline denoises what it amplifies for these methods (core::Pipeline::process).
+    // The pipeline denoises the image it amplifies for these methods (core::Pipeline::process).
     const auto enhancer = m_registry->find(params.method);
-    const bool amplified = enhancer
-        && (enhancer->info().inputKind == core::InputKind::LinearRgb || enhancer->info().takesAmplifiedImage);
-    return amplified && params.noiseReduction > 0.0f ? kSettleMs : kQuickSettleMs;
+    const bool denoises = enhancer && enhancer->info().receivesAmplifiedImage() && params.noiseReduction > 0.0f;
+    return denoises ? kSettleMs : kQuickSettleMs;
 }
 
 void RenderScheduler::setSource(const PreviewSource& source)
