@@ -13,7 +13,6 @@ and so every measured figure, are the same.
   /usr/bin/python3 models/training/repackage.py --id neid --id sid-unet --id gia-net
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -26,16 +25,11 @@ if __name__ == "__main__" and os.environ.get("PYTHONHASHSEED") != "0":
 import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nocturne_export.exporter import build_inference_model, script_module  # noqa: E402
+from nocturne_export.exporter import build_inference_model, script_module, sha256_of  # noqa: E402
 
 # Below this the two graphs do not compute the same function (fp32 rounding alone gives
 # about 140 dB on NEID).
 MIN_PSNR_DB = 100.0
-
-
-def sha256_of(path: str) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def first(output):
