@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -127,26 +128,42 @@ std::string randomSuffix()
     return suffix;
 }
 
+// RGB float -> BGR integers for the encoders, in one pass over row bands: NaN becomes 0 and values
+// are clamped to [0, 1], then scaled and rounded to nearest as convertTo does (saturate_cast of
+// the float product, so the bytes are those of patchNaNs/min/max/cvtColor/convertTo). Those five
+// steps took two float copies of the frame (576 MB at 24 MP, the CLI's peak for "amplify only").
+template <typename T>
+cv::Mat quantiseToBgr(const cv::Mat& rgb, float scale)
+{
+    cv::Mat out(rgb.size(), CV_MAKETYPE(cv::DataType<T>::depth, 3));
+    cv::parallel_for_(cv::Range(0, rgb.rows), [&](const cv::Range& rows) {
+        for (int r = rows.start; r < rows.end; ++r) {
+            const float* s = rgb.ptr<float>(r);
+            T* d = out.ptr<T>(r);
+            for (int x = 0; x < rgb.cols; ++x, s += 3, d += 3)
+                for (int c = 0; c < 3; ++c) {
+                    const float v = s[2 - c];
+                    const float clamped = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   // NaN -> 0
+                    d[c] = cv::saturate_cast<T>(clamped * scale);
+                }
+        }
+    });
+    return out;
+}
+
 Result<std::vector<uchar>> encode(const ImageBuffer& display, const ExportOptions& options)
 {
     // A linear wide-gamut TIFF: the linear image converted to that space's primaries.
-    cv::Mat rgb = options.space == OutputSpace::Srgb ? display.mat().clone()
-                                                     : ColorProfile::fromLinearSrgb(display.mat(), options.space);
-    if (rgb.empty())
-        return makeError(ErrorCode::Internal, "LittleCMS could not convert to " + toString(options.space));
-    // NaN would become an arbitrary integer in convertTo; clamp makes out-of-range explicit.
-    cv::patchNaNs(rgb, 0.0);
-    cv::min(rgb, 1.0, rgb);
-    cv::max(rgb, 0.0, rgb);
-
-    cv::Mat bgr;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    cv::Mat quantised;
-    // convertTo rounds to nearest (saturate_cast), so 0.5 LSB error at most.
-    if (options.bitsPerChannel == 16)
-        bgr.convertTo(quantised, CV_16U, 65535.0);
-    else
-        bgr.convertTo(quantised, CV_8U, 255.0);
+    cv::Mat converted;
+    if (options.space != OutputSpace::Srgb) {
+        converted = ColorProfile::fromLinearSrgb(display.mat(), options.space);
+        if (converted.empty())
+            return makeError(ErrorCode::Internal, "LittleCMS could not convert to " + toString(options.space));
+    }
+    const cv::Mat& rgb = converted.empty() ? display.mat() : converted;
+    // Rounds to nearest, so 0.5 LSB error at most.
+    const cv::Mat quantised = options.bitsPerChannel == 16 ? quantiseToBgr<std::uint16_t>(rgb, 65535.0f)
+                                                           : quantiseToBgr<std::uint8_t>(rgb, 255.0f);
 
     std::vector<int> params;
     std::string extension;
