@@ -341,10 +341,11 @@ Networks:
       --threads N          CPU threads for a network (default 0 = all cores)
       --precision P        CPU arithmetic for networks: auto (default: bf16 where the
                            CPU computes it natively and the network keeps its accuracy
-                           and gains speed, checked when the model loads), fp32 or bf16
+                           and gains speed, checked on the model's first load on this
+                           machine and kept in the cache folder), fp32 or bf16
       --layout L           CPU memory layout for networks: auto (default: channels-last
-                           where it takes at most 0.8x the time, timed when the model
-                           loads), contiguous or channels-last
+                           where it takes at most 0.8x the time, timed and kept the same
+                           way), contiguous or channels-last
       --tile N             tile edge in pixels (default 0 = sized from the memory budget)
       --experimental       also offer networks that do not beat the classical methods on
                            real photos (marked "experimental"; see --list-methods -v)

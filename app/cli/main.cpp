@@ -15,6 +15,7 @@
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/image/RecyclingAllocator.h"
+#include "core/inference/CpuTuningStore.h"
 #include "core/inference/MethodCatalog.h"
 #include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/ProcessParamsFile.h"
@@ -115,6 +116,8 @@ int main(int argc, char** argv)
     cli::CliOptions options = std::move(parsed).value();
     // A batch of one camera's photos allocates the same frame buffers file after file.
     core::RecyclingAllocator::installDefault();
+    // The same photo exported twice comes out the same (CpuTuningStore).
+    options.engine.tuningFile = core::CpuTuningStore::defaultFile();
 
     if (options.action == cli::CliAction::Help) {
         std::cout << cli::usageText();

@@ -17,6 +17,7 @@
 #include "core/Version.h"
 #include "core/enhance/EnhancerRegistry.h"
 #include "core/image/RecyclingAllocator.h"
+#include "core/inference/CpuTuningStore.h"
 #include "core/inference/MethodCatalog.h"
 #include "ui/services/PreviewSource.h"
 #include "ui/services/ThumbnailCache.h"
@@ -114,6 +115,7 @@ int main(int argc, char** argv)
     engine.cpuLayout = nocturne::core::parseCpuLayout(
                            settings.value(QStringLiteral("engine/layout"), QStringLiteral("auto")).toString().toStdString())
                            .value_or(nocturne::core::CpuLayout::Auto);
+    engine.tuningFile = nocturne::core::CpuTuningStore::defaultFile();
     nocturne::core::ScanOptions scan;
     // View > Show Experimental Networks (read at start: the method list is built once).
     scan.includeExperimental = parser.isSet(experimental)

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 namespace nocturne::core {
 
@@ -74,6 +75,22 @@ bool cpuHasNativeBf16()
 #else
     return false;   // other compilers and CPUs: fp32 unless asked (ARM BF16 is not detected yet)
 #endif
+}
+
+std::string cpuModelName()
+{
+    std::ifstream info("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(info, line)) {
+        if (line.rfind("model name", 0) != 0)
+            continue;
+        const auto colon = line.find(':');
+        if (colon == std::string::npos)
+            break;
+        const auto start = line.find_first_not_of(" \t", colon + 1);
+        return start == std::string::npos ? std::string("unknown CPU") : line.substr(start);
+    }
+    return "unknown CPU";
 }
 
 }  // namespace nocturne::core

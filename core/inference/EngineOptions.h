@@ -27,6 +27,9 @@ std::optional<CpuPrecision> parseCpuPrecision(std::string_view text);
 // Whether this CPU has native bfloat16 arithmetic. NOCTURNE_CPU_BF16=0 or 1 overrides the
 // detection (tests; hypervisors that hide CPU features).
 bool cpuHasNativeBf16();
+// The CPU's model name (/proc/cpuinfo on Linux), "unknown CPU" where it cannot be read: part of
+// the key of a kept CPU decision.
+std::string cpuModelName();
 
 // How activations and convolution weights sit in memory on the CPU. Channels-last (NHWC) lets
 // oneDNN run a network without reordering between layers: 0.39x the time of contiguous NCHW
@@ -47,6 +50,10 @@ struct EngineOptions {
     bool fp16OnGpu = true;             // run in half precision on CUDA / MPS
     CpuPrecision cpuPrecision = CpuPrecision::Auto;
     CpuLayout cpuLayout = CpuLayout::Auto;
+    // Where the Auto precision and layout decisions are kept between runs (CpuTuningStore), so
+    // the same photo comes out the same; the editor and the CLI use CpuTuningStore::defaultFile().
+    // Empty: decided afresh at every load.
+    std::string tuningFile;
     // Receives one-line notes (device chosen, CPU fallback after a GPU out-of-memory, ...).
     // Called from the inference thread. Unset = stderr.
     std::function<void(std::string_view)> log;

@@ -110,6 +110,7 @@ PrecisionCheck TorchEnhancer::precisionCheckFor(const ModelManifest& manifest)
     const int layoutSide = std::clamp(static_cast<int>(side), 128, 2048);
     check.layoutSide = std::max(multiple, layoutSide / multiple * multiple);
     check.minPsnr = manifest.bf16MinPsnr;
+    check.modelSha256 = manifest.sha256;
     return check;
 }
 

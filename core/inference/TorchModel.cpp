@@ -2,6 +2,7 @@
 // TorchCpuPool.cpp only sets its CPU allocator.
 #include "core/inference/TorchModel.h"
 #include "core/inference/TorchCpuPool.h"
+#include "core/inference/CpuTuningStore.h"
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
 #include <torch/script.h>
+#include <torch/version.h>
 
 #if __has_include(<cuda_runtime_api.h>)
 #include <cuda_runtime_api.h>
@@ -172,10 +174,8 @@ struct TorchModel::Impl {
             // Parameters may be stored in fp16; run in the dtype of the device.
             m->to(device, half ? torch::kHalf : torch::kFloat);
             module = std::move(m);
-            if (active == ComputeDevice::Cpu) {
-                choosePrecisionLocked();
-                chooseLayoutLocked();
-            }
+            if (active == ComputeDevice::Cpu)
+                decideCpuLocked();
         } catch (const c10::Error& e) {
             return makeError(ErrorCode::CorruptData,
                              "cannot load the TorchScript model (" + firstLine(e.what())
@@ -237,13 +237,14 @@ struct TorchModel::Impl {
     // used to decide: on a shared 2-core VM lamba-mitra's ratio then ranged over 0.60-1.42x
     // from load to load, so the same photo came out of the CLI in either layout (49.8 dB
     // apart in bf16) depending on what else the machine did. Caller holds `mutex`.
-    void chooseLayoutLocked()
+    // Returns false when the check could not be made (the layout then stays contiguous).
+    bool chooseLayoutLocked()
     {
         if (options.cpuLayout == CpuLayout::Contiguous)
-            return;
+            return true;
         setLayoutLocked(true);
         if (options.cpuLayout == CpuLayout::ChannelsLast)
-            return;
+            return true;
         try {
             at::set_num_threads(threads);
             torch::Tensor nhwcOut;
@@ -272,8 +273,10 @@ struct TorchModel::Impl {
                 const double nchwSeconds = nhwcFirst ? second : first;
                 ratios.push_back(nhwcSeconds / std::max(nchwSeconds, 1e-9));
             }
-            if (!nhwcOut.defined() || !nchwOut.defined())
-                return;
+            if (!nhwcOut.defined() || !nchwOut.defined()) {
+                setLayoutLocked(false);
+                return false;
+            }
             std::sort(ratios.begin(), ratios.end());
             const double ratio = ratios[ratios.size() / 2];
             const double psnr = psnrOf(nchwOut, nhwcOut);
@@ -285,26 +288,29 @@ struct TorchModel::Impl {
                           "%.2f-%.2fx; %.1f dB apart)",
                           ratio, kRounds, ratios.front(), ratios.back(), psnr);
             log(path + ": " + line + (keep ? "; runs channels-last" : "; stays contiguous"));
+            return true;
         } catch (const std::exception& e) {
             setLayoutLocked(false);
             log(path + ": layout check failed (" + firstLine(e.what()) + "); stays contiguous");
+            return false;
         }
     }
 
     // The check of PrecisionCheck, on the loaded module (caller holds `mutex`).
-    void choosePrecisionLocked()
+    // Returns false when the check could not be made (fp32 then).
+    bool choosePrecisionLocked()
     {
         bf16 = false;
         if (options.cpuPrecision == CpuPrecision::Fp32)
-            return;
+            return true;
         if (options.cpuPrecision == CpuPrecision::Bf16) {
             bf16 = true;
             if (!cpuHasNativeBf16())
                 log("bf16 was requested for " + path + ", but this CPU has no native bfloat16: expect it slow");
-            return;
+            return true;
         }
         if (!cpuHasNativeBf16())
-            return;
+            return true;
         at::set_num_threads(threads);
         c10::InferenceMode guard;
         const torch::Tensor x = checkInput(check.side);
@@ -314,7 +320,7 @@ struct TorchModel::Impl {
             const double fp32Seconds = timedForward(x, false, reference);
             const double bf16Seconds = timedForward(x, true, low);
             if (!reference.defined() || !low.defined())
-                return;
+                return false;
             const double psnr = psnrOf(reference, low);
             const double speedup = fp32Seconds / std::max(bf16Seconds, 1e-9);
             char line[256];
@@ -322,10 +328,54 @@ struct TorchModel::Impl {
                           psnr, check.minPsnr, speedup);
             bf16 = psnr >= check.minPsnr && speedup > 1.1;
             log(path + ": " + line + (bf16 ? "; runs in bf16" : "; stays in fp32"));
+            return true;
         } catch (const std::exception& e) {
             log(path + ": bf16 check failed (" + firstLine(e.what()) + "); stays in fp32");
             bf16 = false;
+            return false;
         }
+    }
+
+    // Everything an Auto decision depends on; empty when nothing is decided automatically or
+    // there is nowhere to keep it.
+    std::string tuningKeyLocked() const
+    {
+        const bool automatic = options.cpuPrecision == CpuPrecision::Auto || options.cpuLayout == CpuLayout::Auto;
+        if (!automatic || options.tuningFile.empty() || check.modelSha256.empty())
+            return {};
+        char checkText[96];
+        std::snprintf(checkText, sizeof checkText, "%dx%d/%d/%.1fdB", check.channels, check.side, check.layoutSide,
+                      check.minPsnr);
+        return check.modelSha256 + " | " + cpuModelName() + (cpuHasNativeBf16() ? " (bf16)" : "") + " | "
+               + std::to_string(threads) + " threads | LibTorch " + TORCH_VERSION + " | precision "
+               + toString(options.cpuPrecision) + ", layout " + toString(options.cpuLayout) + " | check "
+               + checkText;
+    }
+
+    // Precision and layout on the CPU: the kept decisions for this model and machine when
+    // there are some, else the load-time checks, whose outcome is then kept.
+    void decideCpuLocked()
+    {
+        const std::string key = tuningKeyLocked();
+        const CpuTuningStore store(options.tuningFile);
+        if (const auto kept = key.empty() ? std::nullopt : store.find(key)) {
+            if (options.cpuPrecision == CpuPrecision::Auto)
+                bf16 = kept->bf16;
+            else
+                choosePrecisionLocked();
+            if (options.cpuLayout == CpuLayout::Auto)
+                setLayoutLocked(kept->channelsLast);
+            else
+                chooseLayoutLocked();
+            log(path + ": " + (bf16 ? "bf16" : "fp32") + ", " + (channelsLast ? "channels-last" : "contiguous")
+                + " as decided on an earlier load (" + store.file() + ")");
+            return;
+        }
+        const bool measured = choosePrecisionLocked();
+        if (!chooseLayoutLocked() || !measured || key.empty())
+            return;
+        if (auto stored = store.store(key, CpuTuning{bf16, channelsLast}); !stored)
+            log(path + ": the CPU decisions are not kept for next time (" + stored.error().describe() + ")");
     }
 
     std::string describeLocked() const

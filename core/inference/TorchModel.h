@@ -30,6 +30,9 @@ struct PrecisionCheck {
     int side = 256;
     int layoutSide = 512;
     double minPsnr = 45.0;
+    // The model file's sha256 (its manifest's): with EngineOptions::tuningFile, the decisions
+    // are kept under it. Empty: never kept.
+    std::string modelSha256;
 };
 
 // A TorchScript module on a device: the only class that touches LibTorch (pimpl, so this

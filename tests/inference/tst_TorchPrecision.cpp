@@ -5,11 +5,15 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "core/base/Json.h"
+#include "core/inference/CpuTuningStore.h"
 #include "core/inference/TorchModel.h"
 
 using namespace nocturne::core;
@@ -73,6 +77,9 @@ private slots:
     void channelsLastGivesTheSameOutput();
     void autoLayoutIsTimedAndExplained();
     void layoutNamesRoundTrip();
+    void autoDecisionsAreKeptForTheNextLoad();
+    void decisionsAreKeptOnlyWithAFileAndAModelHash_data();
+    void decisionsAreKeptOnlyWithAFileAndAModelHash();
 };
 
 void tst_TorchPrecision::bf16IsCloseToFp32AndSaysSo()
@@ -192,6 +199,91 @@ void tst_TorchPrecision::layoutNamesRoundTrip()
     for (const auto l : {CpuLayout::Auto, CpuLayout::Contiguous, CpuLayout::ChannelsLast})
         QVERIFY(parseCpuLayout(toString(l)) == l);
     QVERIFY(!parseCpuLayout("nhwc"));
+}
+
+bool saidAny(const std::vector<std::string>& log, const char* text)
+{
+    for (const auto& line : log)
+        if (line.find(text) != std::string::npos)
+            return true;
+    return false;
+}
+
+void tst_TorchPrecision::autoDecisionsAreKeptForTheNextLoad()
+{
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("cpu-tuning.json").toStdString();
+    PrecisionCheck check;
+    check.modelSha256 = "0123abcd";
+    std::vector<std::string> first;
+    EngineOptions o = cpu(CpuPrecision::Auto, &first, CpuLayout::Auto);
+    o.tuningFile = file;
+    TorchModel measured(kModel, o, check);
+    QVERIFY(measured.load().ok());
+    QVERIFY2(saidAny(first, "layout check"), first.empty() ? "no log" : first.back().c_str());
+
+    // A later load (a later run of the program) takes the decisions instead of timing again.
+    std::vector<std::string> second;
+    o.log = [&second](std::string_view line) { second.emplace_back(line); };
+    TorchModel reloaded(kModel, o, check);
+    QVERIFY(reloaded.load().ok());
+    QVERIFY(!saidAny(second, "layout check") && !saidAny(second, "bf16 check"));
+    QVERIFY2(saidAny(second, "as decided on an earlier load"), second.empty() ? "no log" : second.back().c_str());
+    QCOMPARE(reloaded.runsInBf16(), measured.runsInBf16());
+    QCOMPARE(reloaded.runsChannelsLast(), measured.runsChannelsLast());
+
+    // It is the file that decides: the opposite layout written there is what the next load runs.
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto doc = JsonValue::parse(text.str());
+    QVERIFY(doc.ok() && doc->find("decisions") && doc->find("decisions")->members().size() == 1);
+    const std::string key = doc->find("decisions")->members().begin()->first;
+    QVERIFY(key.find("0123abcd") == 0);
+    QVERIFY(CpuTuningStore(file).store(key, CpuTuning{false, !measured.runsChannelsLast()}).ok());
+    TorchModel obeying(kModel, o, check);
+    QVERIFY(obeying.load().ok());
+    QCOMPARE(obeying.runsChannelsLast(), !measured.runsChannelsLast());
+    QVERIFY(!obeying.runsInBf16());
+    // Either way the output is the network's.
+    const auto a = measured.run(input());
+    const auto b = obeying.run(input());
+    QVERIFY(a.ok() && b.ok());
+    QVERIFY(psnr(a->image, b->image) >= check.minPsnr);
+}
+
+void tst_TorchPrecision::decisionsAreKeptOnlyWithAFileAndAModelHash_data()
+{
+    QTest::addColumn<bool>("withFile");
+    QTest::addColumn<QString>("sha");
+    QTest::addColumn<int>("precision");
+    QTest::addColumn<int>("layout");
+    QTest::addColumn<bool>("kept");
+    const int fp32 = int(CpuPrecision::Fp32), automatic = int(CpuPrecision::Auto);
+    const int contiguous = int(CpuLayout::Contiguous), autoLayout = int(CpuLayout::Auto);
+    QTest::newRow("auto layout") << true << "ab" << fp32 << autoLayout << true;
+    QTest::newRow("both forced: nothing to keep") << true << "ab" << fp32 << contiguous << false;
+    QTest::newRow("no model hash") << true << "" << automatic << autoLayout << false;
+    QTest::newRow("no file") << false << "ab" << automatic << autoLayout << false;
+}
+
+void tst_TorchPrecision::decisionsAreKeptOnlyWithAFileAndAModelHash()
+{
+    QFETCH(bool, withFile);
+    QFETCH(QString, sha);
+    QFETCH(int, precision);
+    QFETCH(int, layout);
+    QFETCH(bool, kept);
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("cpu-tuning.json").toStdString();
+    EngineOptions o = cpu(CpuPrecision(precision), nullptr, CpuLayout(layout));
+    if (withFile)
+        o.tuningFile = file;
+    PrecisionCheck check;
+    check.modelSha256 = sha.toStdString();
+    TorchModel model(kModel, o, check);
+    QVERIFY(model.load().ok());
+    QCOMPARE(QFileInfo::exists(QString::fromStdString(file)), kept);
 }
 
 QTEST_GUILESS_MAIN(tst_TorchPrecision)
