@@ -257,10 +257,10 @@ bool exportModels(const fs::path& dir)
     const std::string python = NOCTURNE_TORCH_PYTHON;
     const std::string script = NOCTURNE_EXPORT_SCRIPT;
     const std::string all = python + " " + script + " --all --random-init --seed 0 -q --out " + dir.string();
-    const std::string seq = python + " " + script
-        + " --id lamba-mitra --sequential-branches --random-init --seed 0 -q --out " + (dir / "sequential").string();
+    const std::string forked = python + " " + script
+        + " --id lamba-mitra --forked-branches --random-init --seed 0 -q --out " + (dir / "forked").string();
     std::cerr << "exporting the networks (random weights) to " << dir << " ...\n";
-    return std::system(all.c_str()) == 0 && std::system(seq.c_str()) == 0;
+    return std::system(all.c_str()) == 0 && std::system(forked.c_str()) == 0;
 }
 
 constexpr Size kEngineSizes[] = {{"12MP", 4256, 2848}, {"24MP", 6048, 4024}};
@@ -344,7 +344,7 @@ int main(int argc, char** argv)
     for (const auto& entry : fs::directory_iterator(dir))
         if (entry.path().extension() == ".json")
             packages.emplace_back(entry.path().stem().string(), entry.path());
-    packages.emplace_back("lamba-mitra-sequential", dir / "sequential" / "lamba-mitra.json");
+    packages.emplace_back("lamba-mitra-forked", dir / "forked" / "lamba-mitra.json");
     std::sort(packages.begin(), packages.end());
 
     for (const auto& [name, manifestPath] : packages) {
@@ -357,7 +357,7 @@ int main(int argc, char** argv)
         }
         const std::string pt = (manifestPath.parent_path() / manifest->file).string();
         if (mode != "networks") {
-            if (name == "lamba-mitra-sequential")
+            if (name == "lamba-mitra-forked")
                 continue;
             registerEngineBenchmarks(mode, against, name, pt, *manifest, options);
             continue;

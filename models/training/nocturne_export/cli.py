@@ -65,9 +65,9 @@ def parse_args(argv):
                    help="attention-unet width for --random-init (default 16); with a checkpoint "
                         "it is read from the weights")
     p.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
-    p.add_argument("--sequential-branches", action="store_true",
-                   help="lamba-mitra: run the encoder branches one after another instead of "
-                        "with torch.jit.fork (for benchmarking the difference)")
+    p.add_argument("--forked-branches", action="store_true",
+                   help="lamba-mitra: run the two heavy encoder branches with torch.jit.fork "
+                        "instead of one after another (slower on 2 cores; for benchmarking)")
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     if args.checkpoint and args.all:
@@ -98,7 +98,7 @@ def main(argv=None) -> int:
                 seed=args.seed if args.random_init else None, base=args.base, init=args.init,
                 fp16_storage=args.fp16_storage, trained=args.trained,
                 training_json=args.training_json, evaluation_json=args.evaluation_json,
-                command=command, sequential_branches=args.sequential_branches)
+                command=command, forked_branches=args.forked_branches)
         except ExportError as e:
             print(f"export: {net_id}: {e}", file=sys.stderr)
             return 1

@@ -67,7 +67,7 @@ INITS = ("default", "kaiming")
 
 def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Optional[int] = None,
                         base: Optional[int] = None, init: str = "default",
-                        sequential_branches: bool = False) -> nn.Module:
+                        forked_branches: bool = False) -> nn.Module:
     """The training form (Lamba with weight norm, NEID with its DR head when the checkpoint has
     one), random-initialised from `seed` (the network's own init, or `kaiming_reinit` after it)
     or loaded from a version-neutral .npz."""
@@ -79,8 +79,10 @@ def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Opt
         raise ExportError(f"{checkpoint}: checkpoint not found; pass an .npz written by save_npz")
     kwargs: Dict[str, Any] = {}
     if net_id == "lamba-mitra":
-        # torch.jit.fork the two heavy encoders; sequential only to measure what forking buys.
-        kwargs["parallel_branches"] = not sequential_branches
+        # The encoders run one after another: torch.jit.fork (the paper's proposal) took 1.3-2.6x
+        # the time at the editor's proxy size on 2 cores (models/README.md); forked only to
+        # measure it.
+        kwargs["parallel_branches"] = forked_branches
     elif net_id == "attention-unet":
         kwargs["base"] = _attention_unet_base(checkpoint, base)
     elif net_id == "ba-gan" and checkpoint is not None:
@@ -119,9 +121,9 @@ def inference_form(net_id: str, model: nn.Module) -> nn.Module:
 
 def build_inference_model(net_id: str, checkpoint: Optional[str] = None, seed: Optional[int] = None,
                           base: Optional[int] = None, init: str = "default",
-                          sequential_branches: bool = False) -> nn.Module:
+                          forked_branches: bool = False) -> nn.Module:
     return inference_form(net_id, build_training_form(net_id, checkpoint, seed, base, init,
-                                                      sequential_branches))
+                                                      forked_branches))
 
 
 def script_module(eager: nn.Module, fp16_storage: bool = False) -> torch.jit.ScriptModule:
@@ -246,7 +248,7 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
                    init: str = "default", fp16_storage: bool = False, trained: bool = False,
                    training_json: Optional[str] = None, evaluation_json: Optional[str] = None,
                    command: Optional[List[str]] = None,
-                   sequential_branches: bool = False) -> ExportResult:
+                   forked_branches: bool = False) -> ExportResult:
     """Export one network to `out_dir`/<id>.pt + <id>.json and return what was written."""
     start = time.perf_counter()
     registry.spec(net_id)
@@ -259,7 +261,7 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
 
     if init != "default" and checkpoint is not None:
         raise ExportError("--init only applies to --random-init")
-    eager = build_inference_model(net_id, checkpoint, seed, base, init, sequential_branches)
+    eager = build_inference_model(net_id, checkpoint, seed, base, init, forked_branches)
     scripted = script_module(eager, fp16_storage)
 
     os.makedirs(out_dir, exist_ok=True)

@@ -124,9 +124,13 @@ def test_ba_gan_exports_image_and_attention(exported):
     assert attention.min() >= 0 and attention.max() <= 1
 
 
-def test_lamba_export_forks_its_encoders(exported):
-    code = torch.jit.load(exported["lamba-mitra"].pt_path).net.code
-    assert "fork" in code
+def test_lamba_export_runs_its_encoders_in_turn_unless_asked_to_fork(exported, tmp_path):
+    assert "fork" not in torch.jit.load(exported["lamba-mitra"].pt_path).net.code
+    forked = export_network("lamba-mitra", str(tmp_path), seed=SEED, forked_branches=True)
+    assert "fork" in torch.jit.load(forked.pt_path).net.code
+    x = torch.rand(1, 1, 64, 64) * 1.5
+    assert _max_diff(_run(torch.jit.load(forked.pt_path), x),
+                     _run(torch.jit.load(exported["lamba-mitra"].pt_path), x)) < 1e-6
 
 
 def test_fp16_storage_halves_the_file_and_stays_close(exported, tmp_path):
