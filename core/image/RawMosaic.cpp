@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 namespace nocturne::core {
 
@@ -71,6 +72,41 @@ RawMosaic RawMosaic::binned() const
             dst[x] = static_cast<uint16_t>((sum + 2) / 4);
         }
     }
+    return out;
+}
+
+RawMosaic RawMosaic::resampled(int width, int height) const
+{
+    RawMosaic out = *this;
+    const int planeW = std::clamp(width / 2, 1, std::max(1, data.cols / 2));
+    const int planeH = std::clamp(height / 2, 1, std::max(1, data.rows / 2));
+    if (data.cols < 2 || data.rows < 2 || (2 * planeW == data.cols && 2 * planeH == data.rows))
+        return out;
+    // The four sites of a 2x2 tile as four planes, each resized on its own, then interleaved
+    // back: a site keeps its colour, so the pattern is unchanged.
+    const cv::Mat tiles = data(cv::Rect(0, 0, data.cols / 2 * 2, data.rows / 2 * 2));
+    out.data = cv::Mat(2 * planeH, 2 * planeW, CV_16UC1);
+    cv::parallel_for_(cv::Range(0, 4), [&](const cv::Range& sites) {
+        for (int site = sites.start; site < sites.end; ++site) {
+            const int dy = site / 2;
+            const int dx = site % 2;
+            cv::Mat plane(tiles.rows / 2, tiles.cols / 2, CV_16UC1);
+            for (int y = 0; y < plane.rows; ++y) {
+                const auto* src = tiles.ptr<uint16_t>(2 * y + dy) + dx;
+                auto* dst = plane.ptr<uint16_t>(y);
+                for (int x = 0; x < plane.cols; ++x)
+                    dst[x] = src[2 * x];
+            }
+            cv::Mat small;
+            cv::resize(plane, small, cv::Size(planeW, planeH), 0, 0, cv::INTER_AREA);
+            for (int y = 0; y < planeH; ++y) {
+                const auto* src = small.ptr<uint16_t>(y);
+                auto* dst = out.data.ptr<uint16_t>(2 * y + dy) + dx;
+                for (int x = 0; x < planeW; ++x)
+                    dst[2 * x] = src[x];
+            }
+        }
+    });
     return out;
 }
 

@@ -44,6 +44,12 @@ struct RawMosaic {
     // the four same-colour sites of its 4x4 block (2x2 binning per colour plane). Previews run
     // RAW networks on this instead of the full sensor. Odd trailing rows/columns are dropped.
     RawMosaic binned() const;
+
+    // The mosaic at `width` x `height` sites (even, at most the current size; odd values are
+    // rounded down), same CFA pattern and levels: each of the four colour planes is area-averaged
+    // on its own. binned() is the exact 2x case. Previews use this to run RAW networks on as many
+    // sites as the proxy has pixels, not up to 2x more in each direction.
+    RawMosaic resampled(int width, int height) const;
 };
 
 }  // namespace nocturne::core

@@ -92,10 +92,21 @@ PreviewSource PreviewSource::fromDecoded(core::DecodedImage image, const std::st
         proxyTag = std::to_string(size.width) + "x" + std::to_string(size.height);
     }
     // RAW networks would otherwise preview on the full sensor (seconds per slider move): bin the
-    // mosaic while it stays at least as wide as the RGB proxy; the engine fits its output to it.
+    // mosaic while it stays at least as large as the RGB proxy, then area-resample it to the
+    // proxy's size (binning alone left up to 2x the sites in each direction: lamba-mitra ran on
+    // 3 MP for a 2 MP proxy); the engine fits its output to the proxy. The mosaic is oriented
+    // like the sensor, so a portrait photo (orientation 5-8) compares swapped sides.
     if (image.mosaic) {
-        while (image.mosaic->width() / 2 >= image.rgb.width() && image.mosaic->height() / 2 >= image.rgb.height())
+        const bool swapped = image.meta.orientation >= 5 && image.meta.orientation <= 8;
+        const int needW = swapped ? image.rgb.height() : image.rgb.width();
+        const int needH = swapped ? image.rgb.width() : image.rgb.height();
+        while (image.mosaic->width() / 2 >= needW && image.mosaic->height() / 2 >= needH)
             image.mosaic = image.mosaic->binned();
+        // Even sizes at least the proxy's; a few percent larger is left alone.
+        const int evenW = (needW + 1) / 2 * 2;
+        const int evenH = (needH + 1) / 2 * 2;
+        if (image.mosaic->width() > evenW * 21 / 20 && image.mosaic->height() > evenH * 21 / 20)
+            image.mosaic = image.mosaic->resampled(evenW, evenH);
         proxyTag += "|mosaic " + std::to_string(image.mosaic->width());
     }
     source.key = key.empty() ? std::string() : key + "|" + proxyTag;

@@ -1,5 +1,9 @@
 #include <QtTest>
 
+#include <cmath>
+
+#include <opencv2/core.hpp>
+
 #include "core/image/RawMosaic.h"
 
 using namespace nocturne::core;
@@ -16,6 +20,10 @@ private slots:
     void clampsBelowBlackAndKeepsAboveWhite();
     void binningAveragesSameColourSites_data();
     void binningAveragesSameColourSites();
+    void resamplingKeepsEachSiteItsColour_data();
+    void resamplingKeepsEachSiteItsColour();
+    void resamplingTwoToOneIsBinning();
+    void resamplingAveragesAndKeepsLevels();
 };
 
 void tst_RawMosaic::colourAtSite_data()
@@ -110,6 +118,84 @@ void tst_RawMosaic::binningAveragesSameColourSites()
             QCOMPARE(int(b.data.at<uint16_t>(y, x)), expected);
         }
     }
+}
+
+void tst_RawMosaic::resamplingKeepsEachSiteItsColour_data()
+{
+    QTest::addColumn<CfaPattern>("pattern");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("expectedWidth");
+    QTest::addColumn<int>("expectedHeight");
+    QTest::newRow("RGGB 0.81x") << CfaPattern::RGGB << 346 << 232 << 346 << 232;
+    QTest::newRow("BGGR odd size rounds down") << CfaPattern::BGGR << 301 << 199 << 300 << 198;
+    QTest::newRow("GRBG 0.3x") << CfaPattern::GRBG << 128 << 86 << 128 << 86;
+    QTest::newRow("GBRG larger than the mosaic: unchanged") << CfaPattern::GBRG << 900 << 600 << 426 << 286;
+}
+
+void tst_RawMosaic::resamplingKeepsEachSiteItsColour()
+{
+    QFETCH(CfaPattern, pattern);
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(int, expectedWidth);
+    QFETCH(int, expectedHeight);
+    // Each colour holds its own constant (plus sensor noise): a resampled site must hold only
+    // its own colour's values, whatever the scale.
+    RawMosaic m;
+    m.pattern = pattern;
+    m.whiteLevel = 16383;
+    m.data = cv::Mat(286, 426, CV_16UC1);
+    cv::RNG rng(3);
+    for (int y = 0; y < m.data.rows; ++y)
+        for (int x = 0; x < m.data.cols; ++x)
+            m.data.at<uint16_t>(y, x) = uint16_t(2000 * (int(cfaColorAt(pattern, y, x)) + 1) + rng.uniform(0, 50));
+    const RawMosaic r = m.resampled(width, height);
+    QCOMPARE(r.width(), expectedWidth);
+    QCOMPARE(r.height(), expectedHeight);
+    QVERIFY(r.pattern == pattern);
+    for (int y = 0; y < r.height(); ++y)
+        for (int x = 0; x < r.width(); ++x) {
+            const int base = 2000 * (int(cfaColorAt(pattern, y, x)) + 1);
+            const int v = r.data.at<uint16_t>(y, x);
+            QVERIFY2(v >= base && v < base + 50, qPrintable(QString("site %1,%2: %3").arg(x).arg(y).arg(v)));
+        }
+}
+
+void tst_RawMosaic::resamplingTwoToOneIsBinning()
+{
+    RawMosaic m;
+    m.data = cv::Mat(64, 96, CV_16UC1);
+    cv::randu(m.data, 0, 4096);
+    const RawMosaic binned = m.binned();
+    const RawMosaic resampled = m.resampled(48, 32);
+    QCOMPARE(resampled.width(), binned.width());
+    cv::Mat diff;
+    cv::absdiff(resampled.data, binned.data, diff);
+    double worst = 0;
+    cv::minMaxLoc(diff, nullptr, &worst);
+    QVERIFY2(worst <= 1.0, qPrintable(QString::number(worst)));   // rounding only
+}
+
+void tst_RawMosaic::resamplingAveragesAndKeepsLevels()
+{
+    // A noisy flat field: resampling averages same-colour sites, so the mean stays and the
+    // noise drops; levels and colour data are carried over.
+    RawMosaic m;
+    m.blackLevel = {512, 510, 514, 511};
+    m.whiteLevel = 15000;
+    m.whiteBalance = {2.0f, 1.0f, 1.5f, 1.0f};
+    m.data = cv::Mat(400, 600, CV_16UC1);
+    cv::randn(m.data, 3000, 200);
+    const RawMosaic r = m.resampled(240, 160);
+    cv::Scalar meanIn, sdIn, meanOut, sdOut;
+    cv::meanStdDev(m.data, meanIn, sdIn);
+    cv::meanStdDev(r.data, meanOut, sdOut);
+    QVERIFY(std::abs(meanOut[0] - meanIn[0]) < 5.0);
+    QVERIFY2(sdOut[0] < 0.6 * sdIn[0], qPrintable(QString("%1 vs %2").arg(sdOut[0]).arg(sdIn[0])));
+    QCOMPARE(r.blackLevel, m.blackLevel);
+    QCOMPARE(r.whiteLevel, m.whiteLevel);
+    QCOMPARE(r.whiteBalance, m.whiteBalance);
 }
 
 QTEST_GUILESS_MAIN(tst_RawMosaic)
