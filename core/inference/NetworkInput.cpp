@@ -70,12 +70,24 @@ cv::Mat renderCameraRgb(const cv::Mat& cameraRgb, const RawMosaic& mosaic)
     cv::Vec3f mul(wb[static_cast<int>(CfaColor::R)], green, wb[static_cast<int>(CfaColor::B)]);
     const float smallest = std::min({mul[0], mul[1], mul[2]});
     mul /= smallest > 0.0f ? smallest : 1.0f;
-    cv::Mat balanced = cameraRgb.mul(cv::Scalar(mul[0], mul[1], mul[2]));
-    cv::min(balanced, 1.0, balanced);
-    cv::Mat out;
-    cv::transform(balanced, out, mosaic.cameraToSrgb);
-    cv::max(out, 0.0, out);
-    cv::min(out, 1.0, out);
+    // White balance, the clip at 1, the matrix and the clamp to [0, 1] in one pass over row
+    // bands (four full-frame OpenCV passes and a temporary frame before, single-threaded).
+    const cv::Matx33f& m = mosaic.cameraToSrgb;
+    cv::Mat out(cameraRgb.size(), CV_32FC3);
+    const auto unit = [](float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; };   // NaN -> 0
+    cv::parallel_for_(cv::Range(0, cameraRgb.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* s = cameraRgb.ptr<float>(y);
+            float* d = out.ptr<float>(y);
+            for (int x = 0; x < cameraRgb.cols; ++x, s += 3, d += 3) {
+                const float r = std::min(s[0] * mul[0], 1.0f);
+                const float g = std::min(s[1] * mul[1], 1.0f);
+                const float b = std::min(s[2] * mul[2], 1.0f);
+                for (int c = 0; c < 3; ++c)
+                    d[c] = unit(m(c, 0) * r + m(c, 1) * g + m(c, 2) * b);
+            }
+        }
+    });
     return out;
 }
 

@@ -79,6 +79,22 @@ Result<cv::Mat> fitTo(const cv::Mat& image, cv::Size target, const std::string& 
     return out;
 }
 
+// dst += src * weight per pixel (3 channels, one weight), in row bands: the arithmetic of
+// dst += src.mul(merge(weight x3)) without the two temporary frames, and on every core.
+void accumulateWeighted(cv::Mat dst, const cv::Mat& src, const cv::Mat& weight)
+{
+    cv::parallel_for_(cv::Range(0, dst.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            float* d = dst.ptr<float>(y);
+            const float* s = src.ptr<float>(y);
+            const float* w = weight.ptr<float>(y);
+            for (int x = 0; x < dst.cols; ++x)
+                for (int c = 0; c < 3; ++c)
+                    d[3 * x + c] += s[3 * x + c] * w[x];
+        }
+    });
+}
+
 void clamp01(cv::Mat& m)
 {
     cv::patchNaNs(m, 0.0);
@@ -231,10 +247,7 @@ Result<EnhanceOutput> TorchEnhancer::runTiled(const cv::Mat& working, const RunC
 
         const cv::Mat weights = tile.weights();
         const cv::Rect local(tile.output.tl() - tile.input.tl(), tile.output.size());
-        cv::Mat weights3;
-        cv::merge(std::vector<cv::Mat>{weights, weights, weights}, weights3);
-        cv::Mat dst = image(tile.output);
-        dst += tileImage(local).mul(weights3);
+        accumulateWeighted(image(tile.output), tileImage(local), weights);
 
         if (!out->attention.empty()) {
             if (attention.empty())
