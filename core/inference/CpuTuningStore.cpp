@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <sstream>
 
+#include "core/base/AtomicFile.h"
 #include "core/base/Json.h"
 #include "core/base/JsonWriter.h"
 
@@ -47,12 +47,6 @@ std::map<std::string, CpuTuning> readAll(const std::string& file)
             all[key] = CpuTuning{bf16->asBool(), nhwc->asBool()};
     }
     return all;
-}
-
-std::string temporaryName()
-{
-    std::random_device device;
-    return "." + std::string(kFileName) + ".tmp-" + std::to_string(device());
 }
 
 }  // namespace
@@ -99,30 +93,11 @@ Result<void> CpuTuningStore::store(const std::string& key, const CpuTuning& tuni
         w.key(k).beginObject().key("bf16").value(t.bf16).key("channels_last").value(t.channelsLast).endObject();
     w.endObject().endObject();
 
-    const fs::path path(m_file);
-    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     std::error_code ec;
-    fs::create_directories(dir, ec);
-    const fs::path temp = dir / temporaryName();
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return makeError(ErrorCode::PermissionDenied, "cannot write in the cache folder", m_file);
-        out << w.str();
-        out.flush();
-        if (!out) {
-            out.close();
-            fs::remove(temp, ec);
-            return makeError(ErrorCode::IoError, "could not be written (is the disk full?)", m_file);
-        }
-    }
-    fs::rename(temp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        return makeError(ErrorCode::IoError, "could not be saved: " + ec.message(), m_file);
-    }
-    return Result<void>::success();
+    const fs::path path(m_file);
+    if (path.has_parent_path())
+        fs::create_directories(path.parent_path(), ec);
+    return writeFileAtomically(path, w.str());
 }
 
 }  // namespace nocturne::core

@@ -2,13 +2,11 @@
 
 #include <cmath>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <system_error>
 
-#include <unistd.h>
-
 #include "core/Version.h"
+#include "core/base/AtomicFile.h"
 #include "core/base/Json.h"
 #include "core/base/JsonWriter.h"
 
@@ -168,21 +166,6 @@ Result<void> readVersion1(const JsonValue& doc, const std::string& context, Proc
     return Result<void>::success();
 }
 
-// ImageWriter's convention, ".<name>.nocturne-tmp-<pid>-<random>", so that people and the
-// stale-file sweep recognise it. (Appended piecewise: GCC 12 reports a false -Wrestrict for
-// "." + std::string&&.)
-std::string temporaryNameFor(const fs::path& path)
-{
-    std::random_device rd;
-    std::string name = ".";
-    name += path.filename().string();
-    name += ".nocturne-tmp-";
-    name += std::to_string(::getpid());
-    name += '-';
-    name += std::to_string(rd() % 1000000);
-    return name;
-}
-
 }  // namespace
 
 ProcessParams ProcessParamsFile::version1Defaults()
@@ -292,30 +275,7 @@ Result<void> ProcessParamsFile::write(const ProcessParams& params, const fs::pat
     const std::string name = path.string();
     if (auto r = validate(params); !r)
         return makeError(r.error().code, "cannot save \"" + r.error().context + "\": " + r.error().message, name);
-    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    const fs::path temp = dir / temporaryNameFor(path);
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return makeError(ErrorCode::PermissionDenied,
-                             "cannot write in this folder (check that it exists and is writable)", name);
-        out << toJson(params);
-        out.flush();
-        if (!out) {
-            out.close();
-            std::error_code ignored;
-            fs::remove(temp, ignored);
-            return makeError(ErrorCode::IoError, "could not be written (is the disk full?)", name);
-        }
-    }
-    std::error_code ec;
-    fs::rename(temp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        return makeError(ErrorCode::IoError, "could not be saved: " + ec.message(), name);
-    }
-    return Result<void>::success();
+    return writeFileAtomically(path, toJson(params));
 }
 
 }  // namespace nocturne::core
