@@ -129,9 +129,29 @@ def noise_sigma(rgb8) -> float:
     return math.sqrt(math.pi / 2.0) * float(np.abs(response).mean()) / 6.0
 
 
+def _denoise_colour(rgb8, h: float):
+    """NoiseReduction.cpp's denoiseColour: non-local means on lightness at full resolution
+    (h) and on the two colour planes at half resolution (2h halved, as area-averaging halves
+    their noise), in the colour space OpenCV's colour non-local means uses."""
+    import cv2
+    import numpy as np
+    if rgb8.shape[0] < 8 or rgb8.shape[1] < 8:
+        return cv2.fastNlMeansDenoisingColored(rgb8, None, h, 2.0 * h, NR_TEMPLATE, NR_SEARCH)
+    lab = cv2.cvtColor(rgb8, cv2.COLOR_LBGR2Lab)
+    planes = [np.ascontiguousarray(lab[..., c]) for c in range(3)]
+    planes[0] = cv2.fastNlMeansDenoising(planes[0], None, h, NR_TEMPLATE, NR_SEARCH)
+    rows, cols = planes[0].shape
+    for c in (1, 2):
+        small = cv2.resize(planes[c], (cols // 2, rows // 2), interpolation=cv2.INTER_AREA)
+        small = cv2.fastNlMeansDenoising(small, None, h, NR_TEMPLATE, NR_SEARCH)
+        planes[c] = cv2.resize(small, (cols, rows), interpolation=cv2.INTER_LINEAR)
+    return cv2.cvtColor(np.dstack(planes), cv2.COLOR_Lab2LBGR)
+
+
 def noise_reduction(linear: torch.Tensor, strength: float = 1.0) -> torch.Tensor:
     """NoiseReduction::apply on each image of (B,3,H,W) linear values: CIELAB chroma median,
-    then OpenCV non-local means with h = strength x sigma (2h on colour), the change added to
+    then non-local means with h = strength x sigma (colour planes at half resolution; see
+    _denoise_colour), the change added to
     the unquantised display values (gamma 2.2), back to linear. Needs python3-opencv."""
     import cv2
     import numpy as np
@@ -149,8 +169,7 @@ def noise_reduction(linear: torch.Tensor, strength: float = 1.0) -> torch.Tensor
         lab[..., 1] = cv2.medianBlur(np.ascontiguousarray(lab[..., 1]), NR_CHROMA_MEDIAN)
         lab[..., 2] = cv2.medianBlur(np.ascontiguousarray(lab[..., 2]), NR_CHROMA_MEDIAN)
         despeckled = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)
-        filtered = cv2.fastNlMeansDenoisingColored(despeckled, None, h, 2.0 * h, NR_TEMPLATE,
-                                                   NR_SEARCH)
+        filtered = _denoise_colour(despeckled, h)
         d = display + (filtered.astype(np.float32) - rgb8.astype(np.float32)) / 255.0
         out.append(torch.from_numpy(np.clip(d, 0.0, 1.0) ** GAMMA_REFERENCE).permute(2, 0, 1))
     return torch.stack(out).to(linear)
