@@ -51,11 +51,6 @@ double displayMeanOf(const cv::Mat& small, Map map)
     return sum / static_cast<double>(small.total());
 }
 
-float clamp01(float v)
-{
-    return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   // NaN -> 0
-}
-
 // f(value) for every channel value of a CV_32FC3 image, rows in parallel; tagged linear.
 template <typename Map>
 ImageBuffer mapValues(const cv::Mat& src, Map map)
@@ -75,7 +70,7 @@ ImageBuffer mapValues(const cv::Mat& src, Map map)
 
 double rescaledMean(const cv::Mat& small, double scale)
 {
-    return displayMeanOf(small, [scale](float v) { return Exposure::rescale(clamp01(v), scale); });
+    return displayMeanOf(small, [scale](float v) { return Exposure::rescale(clampUnit(v), scale); });
 }
 
 }  // namespace
@@ -171,7 +166,7 @@ ImageBuffer Exposure::match(const ImageBuffer& linear, double target)
     if (linear.empty())
         return {};
     const double scale = matchScale(linear, target);
-    return mapValues(linear.mat(), [scale](float v) { return Exposure::rescale(clamp01(v), scale); });
+    return mapValues(linear.mat(), [scale](float v) { return Exposure::rescale(clampUnit(v), scale); });
 }
 
 }  // namespace nocturne::core

@@ -15,11 +15,6 @@ float sanitize(float gamma)
     return gamma > 0.0f && std::isfinite(gamma) ? gamma : 1.0f;
 }
 
-float clamp01(float v)
-{
-    return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   // NaN -> 0
-}
-
 // Clamp and power in one pass per row band, bands in parallel (cv::pow alone is vectorised but
 // single-threaded, and separate clamp passes cost as much as the power on large frames).
 ImageBuffer applyPower(const ImageBuffer& in, double exponent, ColorEncoding tag)
@@ -34,7 +29,7 @@ ImageBuffer applyPower(const ImageBuffer& in, double exponent, ColorEncoding tag
             const float* s = src.ptr<float>(r);
             float* d = out.ptr<float>(r);
             for (int i = 0; i < n; ++i)
-                d[i] = clamp01(s[i]);
+                d[i] = clampUnit(s[i]);
         }
         if (exponent != 1.0) {
             cv::Mat band = out.rowRange(rows.start, rows.end);
@@ -58,12 +53,12 @@ ImageBuffer Gamma::decode(const ImageBuffer& display, float gamma)
 
 float Gamma::encodeValue(float linear, float gamma)
 {
-    return std::pow(clamp01(linear), 1.0f / sanitize(gamma));
+    return std::pow(clampUnit(linear), 1.0f / sanitize(gamma));
 }
 
 float Gamma::decodeValue(float display, float gamma)
 {
-    return std::pow(clamp01(display), sanitize(gamma));
+    return std::pow(clampUnit(display), sanitize(gamma));
 }
 
 }  // namespace nocturne::core

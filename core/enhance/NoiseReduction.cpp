@@ -40,8 +40,7 @@ void addChangeAndDecode(cv::Mat& display, const cv::Mat& filtered, const cv::Mat
             for (int i = 0; i < n; ++i) {
                 const float change = static_cast<float>(f[i]) * scale;
                 const float before = static_cast<float>(q[i]) * scale;
-                const float v = d[i] + (change - before);
-                d[i] = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   // NaN -> 0, as Gamma::decode
+                d[i] = clampUnit(d[i] + (change - before));   // as Gamma::decode clamps
             }
         }
         cv::Mat band = display.rowRange(rows.start, rows.end);

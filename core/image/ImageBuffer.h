@@ -4,6 +4,13 @@
 
 namespace nocturne::core {
 
+// A channel value clamped to [0, 1], NaN to 0: what every stage that leaves the nominal range
+// (encoders, the export's quantiser, renderings) does to out-of-range values.
+inline float clampUnit(float v)
+{
+    return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;
+}
+
 // How the float values of an ImageBuffer relate to light.
 //  Linear:  proportional to scene light (what decoders produce and enhancers return).
 //  Display: encoded for a screen or file by the Gamma stage; what ImageWriter and the UI consume.

@@ -20,6 +20,8 @@ struct ImageMeta {
     int height = 0;
     int bitsPerSample = 8;        // source precision (8/16 for raster, sensor bits for RAW)
     int orientation = 1;          // EXIF orientation of the source (already applied to pixels)
+    // Orientations 5-8 turn the picture by 90 degrees: the sensor's width is its height.
+    bool swapsAxes() const { return orientation >= 5 && orientation <= 8; }
 
     std::string cameraMake;
     std::string cameraModel;

@@ -74,7 +74,6 @@ cv::Mat renderCameraRgb(const cv::Mat& cameraRgb, const RawMosaic& mosaic)
     // bands (four full-frame OpenCV passes and a temporary frame before, single-threaded).
     const cv::Matx33f& m = mosaic.cameraToSrgb;
     cv::Mat out(cameraRgb.size(), CV_32FC3);
-    const auto unit = [](float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; };   // NaN -> 0
     cv::parallel_for_(cv::Range(0, cameraRgb.rows), [&](const cv::Range& rows) {
         for (int y = rows.start; y < rows.end; ++y) {
             const float* s = cameraRgb.ptr<float>(y);
@@ -84,7 +83,7 @@ cv::Mat renderCameraRgb(const cv::Mat& cameraRgb, const RawMosaic& mosaic)
                 const float g = std::min(s[1] * mul[1], 1.0f);
                 const float b = std::min(s[2] * mul[2], 1.0f);
                 for (int c = 0; c < 3; ++c)
-                    d[c] = unit(m(c, 0) * r + m(c, 1) * g + m(c, 2) * b);
+                    d[c] = clampUnit(m(c, 0) * r + m(c, 1) * g + m(c, 2) * b);
             }
         }
     });

@@ -142,9 +142,7 @@ cv::Mat quantiseToBgr(const cv::Mat& rgb, float scale)
             T* d = out.ptr<T>(r);
             for (int x = 0; x < rgb.cols; ++x, s += 3, d += 3)
                 for (int c = 0; c < 3; ++c) {
-                    const float v = s[2 - c];
-                    const float clamped = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   // NaN -> 0
-                    d[c] = cv::saturate_cast<T>(clamped * scale);
+                    d[c] = cv::saturate_cast<T>(clampUnit(s[2 - c]) * scale);
                 }
         }
     });

@@ -63,7 +63,7 @@ core::Result<PreviewSource> PreviewSource::load(const QString& path, long long m
     if (decoded->mosaic) {
         // A half-size RAW decode reports the halved render; the mosaic has the sensor's size
         // (unrotated: orientations 5-8 swap width and height).
-        const bool swapped = decoded->meta.orientation >= 5;
+        const bool swapped = decoded->meta.swapsAxes();
         fullW = swapped ? decoded->mosaic->height() : decoded->mosaic->width();
         fullH = swapped ? decoded->mosaic->width() : decoded->mosaic->height();
     }
@@ -97,7 +97,7 @@ PreviewSource PreviewSource::fromDecoded(core::DecodedImage image, const std::st
     // 3 MP for a 2 MP proxy); the engine fits its output to the proxy. The mosaic is oriented
     // like the sensor, so a portrait photo (orientation 5-8) compares swapped sides.
     if (image.mosaic) {
-        const bool swapped = image.meta.orientation >= 5 && image.meta.orientation <= 8;
+        const bool swapped = image.meta.swapsAxes();
         const int needW = swapped ? image.rgb.height() : image.rgb.width();
         const int needH = swapped ? image.rgb.width() : image.rgb.height();
         while (image.mosaic->width() / 2 >= needW && image.mosaic->height() / 2 >= needH)
