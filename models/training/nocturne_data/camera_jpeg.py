@@ -172,16 +172,22 @@ def capture(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: fl
     clean_mosaic = up.mosaic(cam, cfa)
     dn = nz.eld_noise(clean_mosaic, params, gen)
     dark = nz.normalise_dn(dn, params, clip_negative=True).to(y.dtype)
+    # The same exposure without noise or ADC rounding, clipped where the sensor clips, at every
+    # site in all three colours (no demosaicing: its false colours are not the scene's).
+    clean_dark = (cam.clamp_min(0.0) / ratio).clamp_max(1.0).to(y.dtype)
     return {"meta": meta, "cam": cam, "params": params, "dn": dn, "dark": dark,
-            "ratio": ratio, "profile": profile, "bits": bits}
+            "clean_dark": clean_dark, "ratio": ratio, "profile": profile, "bits": bits}
 
 
 def render_file(dark: torch.Tensor, meta: dict, gen: torch.Generator,
-                quality: int | None = None) -> dict:
+                quality: int | None = None, push: float | None = None,
+                encode: bool = True) -> dict:
     """The camera side: a normalised dark mosaic (1,1,H,W) -> input: the decoded 8-bit file
     (1,3,H,W); display: the camera's rendering before compression; record: the draws.
-    `quality` forces a JPEG at that quality."""
-    rgb = up.demosaic_bilinear(dark, meta["cfa"])
+    `quality` forces a JPEG at that quality; `push` fixes the brightness push (the draws are
+    made all the same); encode=False stops before the 8-bit file (input is then None). A
+    three-channel `dark` (1,3,H,W) is taken as already demosaiced."""
+    rgb = dark if dark.shape[1] == 3 else up.demosaic_bilinear(dark, meta["cfa"])
     # White balance as the camera estimated it (off by a few percent per channel), then its
     # colour matrix, then the camera's brightness push.
     err = torch.exp(WB_ERROR * torch.randn(3, generator=gen, dtype=torch.float64)).to(rgb)
@@ -192,10 +198,13 @@ def render_file(dark: torch.Tensor, meta: dict, gen: torch.Generator,
     kind = int(torch.randint(3, (1,), generator=gen))
     contrast = float(_u(gen, 0.0, 1.0))
     file_mean = float(_log_u(gen, *FILE_MEAN_RANGE))
-    push = solve_push(rgb, kind, contrast, file_mean)
+    if push is None:
+        push = solve_push(rgb, kind, contrast, file_mean)
     disp = tone_curve(rgb * push, kind, contrast)
     strength = float(_u(gen, 0.0, 1.0))
     disp = in_camera_processing(disp, gen, strength)
+    if not encode:
+        return {"input": None, "display": disp.clamp(0.0, 1.0), "record": {"push": push}}
     x, file_info = encode_8bit(disp, gen, quality)
     record = {"push": push, "file_mean": file_mean, "tone": kind, "contrast": contrast,
               "nr_strength": strength, **file_info}
@@ -203,19 +212,30 @@ def render_file(dark: torch.Tensor, meta: dict, gen: torch.Generator,
 
 
 def dark_jpeg(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: float = 0.5,
-              ratio_range=RATIO_RANGE) -> dict:
+              ratio_range=RATIO_RANGE, clean_twin: bool = False) -> dict:
     """One clean sRGB crop (1,3,H,W) in [0,1], H and W even -> the dark camera file and its
     clean scene. Returns input (1,3,H,W) 8-bit decoded display values, scene_linear (1,3,H,W)
-    (the clean photo in linear sRGB, lamps included) and a record of the draws."""
+    (the clean photo in linear sRGB, lamps included) and a record of the draws. clean_twin adds
+    clean_display: the same exposure rendered by the same camera with the same draws (white
+    balance error, tone curve, push, in-camera processing) but without sensor noise, ADC
+    rounding, JPEG or 8-bit quantisation: the file as a noise-free sensor would have made it."""
     if y.shape[0] != 1:
         raise ValueError("dark_jpeg takes one crop at a time (each has its own file)")
     cap = capture(y, gen, cfa, lights, ratio_range)
+    twin_gen = None
+    if clean_twin:
+        twin_gen = torch.Generator(device=gen.device)
+        twin_gen.set_state(gen.get_state())
     file = render_file(cap["dark"], cap["meta"], gen)
     # The clean scene: the photo through the reference ISP (exact white balance), lamps kept.
     scene_linear = scene_linear_of(cap["cam"], cap["meta"])
     record = {"ratio": cap["ratio"], "profile": cap["profile"], "bits": cap["bits"],
               **file["record"]}
-    return {"input": file["input"], "scene_linear": scene_linear, "record": record}
+    out = {"input": file["input"], "scene_linear": scene_linear, "record": record}
+    if clean_twin:
+        out["clean_display"] = render_file(cap["clean_dark"], cap["meta"], twin_gen,
+                                           push=file["record"]["push"], encode=False)["display"]
+    return out
 
 
 def camera_rendering(scene_linear: torch.Tensor, kind: int, contrast: float,

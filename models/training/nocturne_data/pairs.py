@@ -121,18 +121,29 @@ def jpeg_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: 
     luminance: what "amplify only" would show for a noise-free capture. target "camera" renders
     that clean exposure through the dark file's own camera tone curve instead (what a real
     normal-light JPEG from the same camera is), so the network is not taught to undo the
-    camera's look, only its noise and darkness."""
-    if target not in ("scene", "camera"):
-        raise ValueError(f"target must be 'scene' or 'camera', not '{target}'")
-    outs = [cj.dark_jpeg(y[i:i + 1], gen, cfa, lights, ratio_range) for i in range(y.shape[0])]
+    camera's look, only its noise and darkness. target "engine" is what "amplify only" shows
+    for the same file made by a noise-free sensor (camera_jpeg.dark_jpeg's clean twin, amplified
+    with the noisy file's own Eq. 5 gain, no noise reduction): the engine's tones and colours,
+    down to the white-balance error, so the network learns to remove noise, compression and
+    quantisation and nothing else. Real references render tones and colours in ways no
+    synthetic camera predicts (models/README.md, "oracle headroom"); a network taught to
+    change them learns synthetic cameras' habits."""
+    if target not in ("scene", "camera", "engine"):
+        raise ValueError(f"target must be 'scene', 'camera' or 'engine', not '{target}'")
+    outs = [cj.dark_jpeg(y[i:i + 1], gen, cfa, lights, ratio_range,
+                         clean_twin=target == "engine") for i in range(y.shape[0])]
     dark = torch.cat([o["input"] for o in outs])
     scene = torch.cat([o["scene_linear"] for o in outs]).to(dark)
-    _, amp = ee.amplified_display(dark, m)
+    gain = ee.eq5_gain(ee.srgb_to_linear(dark), m)
+    amp = ee.amplify(ee.srgb_to_linear(dark), gain)
     if noise_reduction > 0:
         amp = ee.noise_reduction(amp, noise_reduction)
     x = ee.linear_to_srgb(amp)
     means = ee.display_mean(amp)
-    if target == "camera":
+    if target == "engine":
+        clean = torch.cat([o["clean_display"] for o in outs]).to(dark)
+        target = ee.linear_to_srgb(ee.amplify(ee.srgb_to_linear(clean), gain))
+    elif target == "camera":
         target = torch.cat([cj.camera_rendering(scene[i:i + 1], o["record"]["tone"],
                                                 o["record"]["contrast"], means[i:i + 1])
                             for i, o in enumerate(outs)]).to(dark)

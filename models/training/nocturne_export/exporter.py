@@ -25,6 +25,8 @@ from nocturne_models.weightnorm import fold_weight_norm
 from .cards import DEFAULT_ATTENTION_UNET_BASE, FORMAT_VERSION, card
 from .wrappers import ImageAndAttention
 
+TRAINING_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 TRAINING_KEYS = ("command", "hardware", "steps", "wall_time_s", "data", "torch_version")
 
 
@@ -45,6 +47,20 @@ class ExportResult:
 def _checkpoint_keys(path: str) -> Dict[str, tuple]:
     with np.load(path, allow_pickle=False) as data:
         return {k: data[k].shape for k in data.files if k != "__meta__"}
+
+
+def _trained_kwargs(checkpoint: str) -> Dict[str, Any]:
+    """The model_kwargs the checkpoint was trained with: its metadata's, or (checkpoints written
+    before the metadata held them) those of the config it names, relative to models/training."""
+    meta = read_metadata(checkpoint)
+    if "model_kwargs" in meta:
+        return dict(meta["model_kwargs"])
+    config = meta.get("config", "")
+    path = config if os.path.isabs(config) else os.path.join(TRAINING_DIR, config)
+    if config and os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            return dict(json.load(f).get("model_kwargs", {}))
+    return {}
 
 
 def _attention_unet_base(checkpoint: Optional[str], base: Optional[int]) -> int:
@@ -85,6 +101,8 @@ def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Opt
         kwargs["parallel_branches"] = forked_branches
     elif net_id == "attention-unet":
         kwargs["base"] = _attention_unet_base(checkpoint, base)
+        if checkpoint is not None and _trained_kwargs(checkpoint).get("residual"):
+            kwargs["residual"] = True
     elif net_id == "ba-gan" and checkpoint is not None:
         keys = _checkpoint_keys(checkpoint)
         kwargs["attention_head"] = "input" if any(k.startswith("att_features.") for k in keys) else "spec"
@@ -273,6 +291,8 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
     architecture: Dict[str, Any] = {}
     if net_id == "attention-unet":
         architecture["base"] = int(eager.net.enc[0].entry.out_channels)
+        if eager.net.residual:
+            architecture["residual"] = True
     elif net_id == "ba-gan":
         architecture["attention_head"] = ("input" if eager.net.conv6.in_channels == 16 else "spec")
     export_info = {

@@ -7,6 +7,9 @@ Spec version: additive gates with linear theta/phi/psi and a plain sigmoid, alph
 skip. Toggles reproduce the authors' code quirks: `gate_on_decoder` (alpha multiplies the
 upsampled decoder tensor, quirk a), `relu_in_gate` (ReLU after theta, phi and psi, quirk c),
 `xavier_init` (slim default, quirk d). The dead CB(512->1024) of quirk b is not built.
+`residual` (a deviation, models/README.md) adds the input to the head's output: the network
+then predicts a correction of the engine's own rendering, and a zeroed head starts it at
+exactly that rendering.
 Params at base=64: 39.62 M; see `complexity.attention_unet_table()` for other widths.
 """
 from typing import List, Tuple
@@ -70,14 +73,17 @@ class AttentionGate(nn.Module):
 
 
 class AttentionUNet(nn.Module):
-    __constants__ = ["gate_on_decoder"]
+    __constants__ = ["gate_on_decoder", "residual"]
 
     def __init__(self, base: int = 64, in_channels: int = 3, out_channels: int = 3,
                  gate_on_decoder: bool = False, relu_in_gate: bool = False,
-                 xavier_init: bool = False):
+                 xavier_init: bool = False, residual: bool = False):
         super().__init__()
+        if residual and in_channels != out_channels:
+            raise ValueError("a residual Attention U-Net needs as many output as input channels")
         f = [base, 2 * base, 4 * base, 8 * base]
         self.gate_on_decoder = gate_on_decoder
+        self.residual = residual
         self.enc = nn.ModuleList([ConvBlock(in_channels, f[0]), ConvBlock(f[0], f[1]),
                                   ConvBlock(f[1], f[2]), ConvBlock(f[2], f[3])])
         # ups[0] is the bottleneck UP (H/16 -> H/8); ups[k] feeds decoder level 3-k.
@@ -97,6 +103,7 @@ class AttentionUNet(nn.Module):
     @torch.jit.export
     def forward_with_attention(self, x: torch.Tensor) -> Tuple[torch.Tensor, List[torch.Tensor]]:
         """Returns (output, [alpha_d4 (H/8), alpha_d3, alpha_d2, alpha_d1 (H)])."""
+        inp = x
         skips: List[torch.Tensor] = []
         for i, block in enumerate(self.enc):
             if i > 0:
@@ -114,7 +121,8 @@ class AttentionUNet(nn.Module):
                 x = dec(torch.cat([u, alpha * u], dim=1))
             else:
                 x = dec(torch.cat([u, alpha * skip], dim=1))
-        return self.head(x), alphas
+        out = self.head(x)
+        return (inp + out if self.residual else out), alphas
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.forward_with_attention(x)[0]

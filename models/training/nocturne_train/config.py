@@ -76,6 +76,11 @@ class WarmStart(Strict):
     into `run` (relative to models/training), e.g. to fine-tune a changed head."""
     config: str
     run: str
+    # Zero the layer that makes the network's correction, so that training starts at exactly
+    # its input (the engine's own rendering) with the base run's features: ba-gan's attention
+    # conv (a = 0), a residual attention-unet's head. Needed when a plain attention-unet
+    # moves into the residual form, whose output would otherwise be input + old output.
+    start_at_input: bool = False
     config_path: str = field(default="", metadata=DERIVED)  # `config` resolved
 
 

@@ -158,6 +158,10 @@ def _truncate_csv(path: str, last_step: int) -> None:
 
 def save_state(task, run_dir: str, step: int, wall: float, cfg: TrainConfig) -> None:
     meta = {"network": cfg.network, "step": step, "config": cfg.source}
+    if cfg.model_kwargs:
+        # What the weights alone do not say (e.g. a residual attention-unet has no extra
+        # parameter): the exporter builds the network from these.
+        meta["model_kwargs"] = dict(cfg.model_kwargs)
     if "jpeg" in cfg.data.modes:
         # Trained on engine-amplified (and perhaps noise-reduced) inputs: the package must ask
         # the engine for exactly that input.

@@ -73,12 +73,32 @@ class Task:
         if head == "input" and base_cfg.get("model_kwargs", {}).get("attention_head", "spec") == "spec":
             base = input_head_from_spec(base)
         self.model.load_state_dict(base.state_dict())
+        to_residual = bool(self.cfg.model_kwargs.get("residual")) and not base_cfg.get(
+            "model_kwargs", {}).get("residual")
+        if self.cfg.warm_start.start_at_input:
+            self.zero_correction()
+        elif to_residual:
+            raise ValueError(f"{self.net_id}: a plain run moved into the residual form needs "
+                             "warm_start.start_at_input (its output would be input + old output)")
         state_path = os.path.join(run_dir, "state.pt")
         if os.path.exists(state_path):
             extra = torch.load(state_path, map_location=self.device).get("extra", {})
             for k, m in self.extra_modules().items():
                 if k in extra:
                     m.load_state_dict(extra[k])
+
+    @torch.no_grad()
+    def zero_correction(self) -> None:
+        """Zero the layer whose output is the network's change to its input (WarmStart)."""
+        if self.net_id == "ba-gan":
+            layer = self.model.conv6  # a = tanh(0) = 0: out = x in either composition
+        elif self.net_id == "attention-unet" and self.model.residual:
+            layer = self.model.head  # out = x + 0
+        else:
+            raise ValueError(f"{self.net_id}: warm_start.start_at_input needs ba-gan or a "
+                             "residual attention-unet")
+        layer.weight.zero_()
+        layer.bias.zero_()
 
     # -------------------------------------------------------------- input conventions
     def batch(self, items: List[dict], key: str) -> torch.Tensor:

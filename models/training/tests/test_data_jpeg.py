@@ -90,3 +90,40 @@ def test_camera_target_is_the_cameras_rendering_at_the_engines_brightness(kind):
 def test_jpeg_pair_refuses_an_unknown_target():
     with pytest.raises(ValueError, match="target"):
         pairs.jpeg_pair(scene(1), gen(1), target="film")
+
+
+def test_clean_twin_is_the_same_camera_without_noise():
+    y = scene(7)
+    noisy = cj.dark_jpeg(y, gen(8), lights=0.0)
+    twin = cj.dark_jpeg(y, gen(8), lights=0.0, clean_twin=True)
+    # Asking for the twin changes no draw of the file itself.
+    assert torch.equal(noisy["input"], twin["input"]) and noisy["record"] == twin["record"]
+    clean = twin["clean_display"]
+    assert clean.shape == y.shape and float(clean.min()) >= 0.0 and float(clean.max()) <= 1.0
+    # Same push and tone curve: the file and its twin have about the same brightness, and the
+    # twin is far smoother (no grain) on a smooth scene.
+    assert float(clean.mean()) == pytest.approx(float(twin["input"].mean()), rel=0.15)
+    def roughness(x):
+        return float((x[..., 1:, :] - x[..., :-1, :]).abs().mean())
+    assert roughness(clean) < 0.5 * roughness(twin["input"])
+
+
+def test_engine_target_keeps_the_engines_tones_and_drops_the_noise():
+    y = torch.cat([scene(9), scene(10, level=0.8)])
+    # A moderate ratio: at the highest ones the grain is so blotchy that 8x8 means move too.
+    kw = dict(lights=0.0, ratio_range=(20.0, 20.0))
+    p = pairs.jpeg_pair(y, gen(11), target="engine", **kw)
+    same = pairs.jpeg_pair(y, gen(11), target="engine", **kw)
+    assert torch.equal(p["target"], same["target"])
+    # Coarse tones and colours are the input's: 8x8 block means agree closely, while the
+    # fine structure (the grain) is gone from the target.
+    coarse_in = torch.nn.functional.avg_pool2d(p["input"], 8)
+    coarse_t = torch.nn.functional.avg_pool2d(p["target"], 8)
+    assert float((coarse_in - coarse_t).abs().mean()) < 0.02
+    fine_in = p["input"] - torch.nn.functional.interpolate(coarse_in, scale_factor=8)
+    fine_t = p["target"] - torch.nn.functional.interpolate(coarse_t, scale_factor=8)
+    assert float(fine_t.std()) < 0.6 * float(fine_in.std())
+    # Against the scene target, which re-renders the photo's tones, it stays closer to the input.
+    scene_t = pairs.jpeg_pair(y, gen(11), **kw)["target"]
+    assert float((coarse_in - coarse_t).abs().mean()) < float(
+        (coarse_in - torch.nn.functional.avg_pool2d(scene_t, 8)).abs().mean())

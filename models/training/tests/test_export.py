@@ -197,6 +197,29 @@ def test_attention_unet_width_comes_from_the_checkpoint(tmp_path):
         export_network("attention-unet", str(tmp_path), checkpoint=ckpt, base=16)
 
 
+def test_residual_attention_unet_exports_as_trained(tmp_path):
+    """The residual form has no parameter of its own: the exporter learns it from the
+    checkpoint's metadata (or, for older checkpoints, from the config the metadata names)."""
+    torch.manual_seed(3)
+    net = registry.build("attention-unet", base=8, residual=True).eval()
+    x = torch.rand(1, 3, 32, 32)
+    for name, meta in (("meta.npz", {"model_kwargs": {"base": 8, "residual": True}}),
+                       ("config.npz", {"config": str(tmp_path / "c.json")})):
+        (tmp_path / "c.json").write_text(json.dumps({"model_kwargs": {"base": 8, "residual": True}}))
+        ckpt = str(tmp_path / name)
+        save_npz(net, ckpt, meta)
+        out = tmp_path / name.replace(".npz", "")
+        r = export_network("attention-unet", str(out), checkpoint=ckpt)
+        assert r.manifest["architecture"] == {"base": 8, "residual": True}
+        module = torch.jit.load(str(out / "attention-unet.pt"))
+        with torch.no_grad():
+            assert torch.allclose(module(x), net(x).clamp(0, 1), atol=1e-5)
+    plain = str(tmp_path / "plain.npz")
+    save_npz(net, plain)
+    r = export_network("attention-unet", str(tmp_path / "plain"), checkpoint=plain)
+    assert "residual" not in r.manifest["architecture"]
+
+
 def test_random_weights_cannot_be_marked_trained(tmp_path):
     with pytest.raises(ExportError):
         export_network("ba-gan", str(tmp_path), seed=1, trained=True)

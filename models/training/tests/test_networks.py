@@ -179,3 +179,18 @@ def test_registry_knows_every_network():
     assert registry.spec("neid").input_shape(512, 512) == (1, 3, 256, 256)
     with pytest.raises(KeyError):
         registry.spec("nope")
+
+
+def test_residual_attention_unet_adds_its_input_and_a_zero_head_is_the_identity():
+    torch.manual_seed(0)
+    plain = AttentionUNet(base=8).eval()
+    res = AttentionUNet(base=8, residual=True).eval()
+    res.load_state_dict(plain.state_dict())  # the same parameters: only the sum differs
+    x = torch.rand(1, 3, 32, 32)
+    assert torch.allclose(torch.jit.script(res)(x), x + plain(x), atol=1e-6)
+    with torch.no_grad():
+        res.head.weight.zero_()
+        res.head.bias.zero_()
+    assert torch.equal(torch.jit.script(res)(x), x)
+    with pytest.raises(ValueError, match="residual"):
+        AttentionUNet(base=8, out_channels=1, residual=True)

@@ -122,6 +122,33 @@ def test_warm_start_into_input_head_starts_where_the_base_run_ended(tmp_path):
             assert float(tuned_first[k]) == pytest.approx(float(base_last[k]), abs=2e-4), k
 
 
+@needs_photos
+@pytest.mark.parametrize("name", ["ba-gan-engine.json", "attention-unet-engine.json"])
+def test_start_at_input_begins_at_the_engines_rendering(name, tmp_path):
+    """warm_start.start_at_input: before any step the network returns its input, so the first
+    validation scores exactly what "amplify only" scores on the same items."""
+    from nocturne_data.dataset import fixed_validation
+    from nocturne_train.tasks import psnr
+    cfg = tiny(os.path.join(HERE, "configs", name), base_dir=str(tmp_path / "base"))
+    assert cfg.warm_start.start_at_input
+    train(cfg, str(tmp_path / "tuned"), log=lambda s: None)
+    first = rows(tmp_path / "tuned" / "val.csv")[0]
+    item = fixed_validation("jpeg", count=1, crop=cfg.validation.crop,
+                            **cfg.data.pair_kwargs["jpeg"])[0]
+    identity = psnr(item["input"][None], item["target"][None])
+    assert first["step"] == "0"
+    assert float(first["jpeg_psnr"]) == pytest.approx(identity, abs=2e-4)
+
+
+@needs_photos
+def test_a_plain_run_moves_into_the_residual_form_only_from_the_input(tmp_path):
+    cfg = tiny(os.path.join(HERE, "configs", "attention-unet-engine.json"),
+               base_dir=str(tmp_path / "base"))
+    cfg.warm_start.start_at_input = False
+    with pytest.raises(ValueError, match="start_at_input"):
+        train(cfg, str(tmp_path / "tuned"), log=lambda s: None)
+
+
 def test_warm_start_must_name_a_config_of_the_same_network(tmp_path):
     bad = tmp_path / "bad.json"
     (tmp_path / "other.json").write_text(json.dumps({"network": "neid", "loss": "neid"}))
