@@ -172,11 +172,8 @@ def capture(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: fl
     clean_mosaic = up.mosaic(cam, cfa)
     dn = nz.eld_noise(clean_mosaic, params, gen)
     dark = nz.normalise_dn(dn, params, clip_negative=True).to(y.dtype)
-    # The same exposure without noise or ADC rounding, clipped where the sensor clips, at every
-    # site in all three colours (no demosaicing: its false colours are not the scene's).
-    clean_dark = (cam.clamp_min(0.0) / ratio).clamp_max(1.0).to(y.dtype)
     return {"meta": meta, "cam": cam, "params": params, "dn": dn, "dark": dark,
-            "clean_dark": clean_dark, "ratio": ratio, "profile": profile, "bits": bits}
+            "ratio": ratio, "profile": profile, "bits": bits}
 
 
 def render_file(dark: torch.Tensor, meta: dict, gen: torch.Generator,
@@ -233,7 +230,10 @@ def dark_jpeg(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: 
               **file["record"]}
     out = {"input": file["input"], "scene_linear": scene_linear, "record": record}
     if clean_twin:
-        out["clean_display"] = render_file(cap["clean_dark"], cap["meta"], twin_gen,
+        # The same exposure without noise or ADC rounding, clipped where the sensor clips, at
+        # every site in all three colours (no demosaicing: its false colours are not the scene's).
+        clean_dark = (cap["cam"].clamp_min(0.0) / cap["ratio"]).clamp_max(1.0).to(y.dtype)
+        out["clean_display"] = render_file(clean_dark, cap["meta"], twin_gen,
                                            push=file["record"]["push"], encode=False)["display"]
     return out
 

@@ -134,8 +134,9 @@ def jpeg_pair(y: torch.Tensor, gen: torch.Generator, cfa: str = "RGGB", lights: 
                          clean_twin=target == "engine") for i in range(y.shape[0])]
     dark = torch.cat([o["input"] for o in outs])
     scene = torch.cat([o["scene_linear"] for o in outs]).to(dark)
-    gain = ee.eq5_gain(ee.srgb_to_linear(dark), m)
-    amp = ee.amplify(ee.srgb_to_linear(dark), gain)
+    dark_linear = ee.srgb_to_linear(dark)
+    gain = ee.eq5_gain(dark_linear, m)
+    amp = ee.amplify(dark_linear, gain)
     if noise_reduction > 0:
         amp = ee.noise_reduction(amp, noise_reduction)
     x = ee.linear_to_srgb(amp)
