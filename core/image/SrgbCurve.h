@@ -15,4 +15,8 @@ float linearToSrgb(float linear);
 // Linear -> sRGB-encoded, clamped to [0,1], tagged ColorEncoding::Display.
 ImageBuffer encodeSrgb(const ImageBuffer& linear);
 
+// sRGB-encoded -> linear, clamped to [0,1], tagged ColorEncoding::Linear (the inverse of
+// encodeSrgb on [0,1]).
+ImageBuffer decodeSrgb(const ImageBuffer& encoded);
+
 }  // namespace nocturne::core

@@ -241,6 +241,15 @@ Result<ModelManifest> ModelManifest::parse(const std::string& jsonText, const st
     }
     if (!r.error() && m.output == ModelOutput::CameraLinear && m.inputKind == InputKind::SrgbDisplay)
         r.fail("output \"camera_linear\" needs a mosaic input_kind (bayer_mosaic or packed_4ch).");
+    std::string encoding = "gamma";
+    r.string("output_encoding", encoding, false);
+    if (!r.error()) {
+        if (encoding == "gamma") m.outputEncoding = OutputEncoding::Gamma;
+        else if (encoding == "srgb") m.outputEncoding = OutputEncoding::Srgb;
+        else r.fail("field \"output_encoding\" is \"" + encoding + "\"; expected gamma or srgb.");
+    }
+    if (!r.error() && m.outputEncoding == OutputEncoding::Srgb && m.output != ModelOutput::Display)
+        r.fail("output_encoding \"srgb\" applies to display outputs, not camera_linear.");
     r.integer("parameters", m.parameters, false, 0);
     r.string("licence", m.licence, false, false);
     r.boolean("trained", m.trained, true);

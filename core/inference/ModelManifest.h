@@ -22,6 +22,12 @@ std::string toString(ModelAmplifier amplifier);
 // exactly as the decoder renders "amplify only", so the network only denoises and demosaics.
 enum class ModelOutput { Display, CameraLinear };
 
+// How a Display output is encoded. Gamma: the reference power curve (Gamma::kReference), as the
+// classical enhancers' outputs are. Srgb: the exact sRGB curve, for networks trained on targets
+// encoded as their input is (netinput::prepareSrgb): decoding those with the power curve
+// crushes their shadows (an identity network lost 1.5 dB on a real photo that way).
+enum class OutputEncoding { Gamma, Srgb };
+
 // The `<id>.json` manifest of a model package, format version 1 (models/README.md).
 // Thread: a value type; safe to share read-only across threads.
 struct ModelManifest {
@@ -43,6 +49,7 @@ struct ModelManifest {
     ModelAmplifier amplifier = ModelAmplifier::None;
     bool clipInput = false;
     ModelOutput output = ModelOutput::Display;   // "output": "display" | "camera_linear"
+    OutputEncoding outputEncoding = OutputEncoding::Gamma;   // "output_encoding": "gamma" | "srgb"
     long long parameters = 0;
     std::string licence;
     bool trained = false;

@@ -12,6 +12,7 @@
 
 #include "core/enhance/Amplifier.h"
 #include "core/enhance/Gamma.h"
+#include "core/image/SrgbCurve.h"
 #include "core/inference/NetworkInput.h"
 #include "core/inference/TorchModel.h"
 
@@ -329,11 +330,14 @@ Result<EnhanceOutput> TorchEnhancer::enhance(const EnhanceInput& input, const Ru
         }
 
         EnhanceOutput output;
-        // A camera-linear output was rendered to linear sRGB above; display outputs follow the
-        // enhancers' convention (decoded with the reference gamma).
-        output.image = m_manifest.output == ModelOutput::CameraLinear
-                           ? ImageBuffer(display, ColorEncoding::Linear)
-                           : Gamma::decode(ImageBuffer(display, ColorEncoding::Display), Gamma::kReference);
+        // A camera-linear output was rendered to linear sRGB above; display outputs are decoded
+        // with the curve the manifest names (the enhancers' reference gamma unless it says sRGB).
+        if (m_manifest.output == ModelOutput::CameraLinear)
+            output.image = ImageBuffer(display, ColorEncoding::Linear);
+        else if (m_manifest.outputEncoding == OutputEncoding::Srgb)
+            output.image = decodeSrgb(ImageBuffer(display, ColorEncoding::Display));
+        else
+            output.image = Gamma::decode(ImageBuffer(display, ColorEncoding::Display), Gamma::kReference);
         output.attention = attention.isContinuous() ? attention : attention.clone();
         ctx.progress(1.0, "done");
         return output;

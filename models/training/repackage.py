@@ -51,7 +51,8 @@ def repackage(net_id: str, models_dir: str, command: List[str]) -> None:
         raise SystemExit(f"{pt_path}: sha256 {old_sha} is not the manifest's {manifest['sha256']}")
     old = torch.jit.load(pt_path, map_location="cpu").eval().float()
     base = manifest.get("architecture", {}).get("base")
-    eager = build_inference_model(net_id, seed=0, base=base)
+    anchor = float(manifest.get("architecture", {}).get("tone_anchor_sigma", 0.0))
+    eager = build_inference_model(net_id, seed=0, base=base, tone_anchor_sigma=anchor)
     eager.load_state_dict({k: v.float() for k, v in old.state_dict().items()}, strict=True)
     eager.eval()
 

@@ -126,6 +126,14 @@ void tst_ModelManifest::engineAmplifierForSrgbNetworks()
     QVERIFY2(m.ok(), m.ok() ? "" : m.error().describe().c_str());
     QVERIFY(m->amplifier == ModelAmplifier::Engine);
     QCOMPARE(toString(m->amplifier), std::string("engine"));
+    QVERIFY(m->outputEncoding == OutputEncoding::Gamma);   // older packages: the reference gamma
+
+    const std::string field = "\"amplifier\": \"engine\"";
+    std::string srgb = text;
+    srgb.replace(srgb.find(field), field.size(), field + ", \"output_encoding\": \"srgb\"");
+    const Result<ModelManifest> s = ModelManifest::parse(srgb, "models/ba-gan.json");
+    QVERIFY2(s.ok(), s.ok() ? "" : s.error().describe().c_str());
+    QVERIFY(s->outputEncoding == OutputEncoding::Srgb);
 }
 
 void tst_ModelManifest::badField_data()
@@ -157,6 +165,12 @@ void tst_ModelManifest::badField_data()
     row("cpu_tile fractional", withExtraField("cpu_tile", "512.5"), "cpu_tile");
     row("cpu_tile huge", withExtraField("cpu_tile", "100000"), "cpu_tile");
     row("unknown output space", withExtraField("output", "\"xyz\""), "xyz");
+    row("unknown output encoding", withExtraField("output_encoding", "\"rec709\""), "rec709");
+    {
+        std::string cameraSrgb = withExtraField("output", "\"camera_linear\"");
+        cameraSrgb.replace(cameraSrgb.find("\"output\""), 8, "\"output_encoding\": \"srgb\", \"output\"");
+        row("sRGB encoding of a camera-linear output", cameraSrgb, "output_encoding");
+    }
     {
         std::string srgbCamera = withExtraField("output", "\"camera_linear\"");
         const std::string kind = "\"input_kind\": \"bayer_mosaic\"";

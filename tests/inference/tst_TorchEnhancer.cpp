@@ -9,6 +9,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/enhance/Gamma.h"
+#include "core/image/SrgbCurve.h"
 #include "core/base/Json.h"
 #include "core/inference/ModelRegistry.h"
 #include "core/inference/NetworkInput.h"
@@ -125,6 +126,7 @@ private slots:
     void cpuTileCapsTheBudgetTile();
     void attentionOutput();
     void cameraLinearOutputIsRendered();
+    void srgbEncodedOutputIsDecodedWithTheSrgbCurve();
     void outputSizeMatchesSource_data();
     void outputSizeMatchesSource();
     void orientationFollowsDecoder_data();
@@ -409,6 +411,33 @@ void tst_TorchEnhancer::cameraLinearOutputIsRendered()
              qPrintable(QString("%1 %2 %3").arg(core[0]).arg(core[1]).arg(core[2])));
     const double far = cv::norm(l->image.mat()(cv::Rect(48, 0, 16, 8)), c->image.mat()(cv::Rect(48, 0, 16, 8)), cv::NORM_INF);
     QVERIFY2(far < 1e-4, qPrintable(QString::number(far)));   // far from it, the network as before
+}
+
+// A display output declared sRGB-encoded (networks trained on targets encoded as their input
+// is) is decoded with the exact sRGB curve, not the reference gamma.
+void tst_TorchEnhancer::srgbEncodedOutputIsDecodedWithTheSrgbCurve()
+{
+    const ModelEntry* e = m_models.find("test-srgb-attention");
+    QVERIFY(e);
+    const auto asGamma = make("test-srgb-attention");
+    ModelManifest manifest = e->manifest;
+    manifest.outputEncoding = OutputEncoding::Srgb;
+    EngineOptions options;
+    options.threads = 2;
+    options.device = ComputeDevice::Cpu;
+    options.cpuPrecision = CpuPrecision::Fp32;
+    options.log = [](std::string_view) {};
+    const TorchEnhancer asSrgb(manifest, e->modelPath, options);
+
+    const DecodedImage img = rgbImage(sceneRgb(64, 48));
+    const Result<EnhanceOutput> g = asGamma->enhance({img, 4.0f}, RunContext());
+    const Result<EnhanceOutput> s = asSrgb.enhance({img, 4.0f}, RunContext());
+    QVERIFY(g.ok() && s.ok());
+    const cv::Mat raw = display(*g);   // the network's own output values
+    QVERIFY(s->image.encoding() == ColorEncoding::Linear);
+    const double diff = maxDiff(s->image.mat(), decodeSrgb(ImageBuffer(raw, ColorEncoding::Display)).mat());
+    QVERIFY2(diff < 1e-5, qPrintable(QString("sRGB-decoded output off by %1").arg(diff)));
+    QVERIFY(maxDiff(s->image.mat(), g->image.mat()) > 0.005);   // not the gamma convention
 }
 
 void tst_TorchEnhancer::attentionOutput()

@@ -21,7 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 LUMA = np.array([0.2126, 0.7152, 0.0722])
-SMOOTH_SIGMAS = (0.7, 1.2, 2.0)
+# 0.5 px matters: on real-dev a fixed 0.5 px blur of "amplify only" gains more (+0.35 dB GT-mean)
+# than the best of the wider ones per photo (+0.26), so an oracle without it understated what
+# removing fine-scale noise is worth.
+SMOOTH_SIGMAS = (0.5, 0.7, 1.2, 2.0)
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:

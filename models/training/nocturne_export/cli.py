@@ -68,6 +68,9 @@ def parse_args(argv):
     p.add_argument("--forked-branches", action="store_true",
                    help="lamba-mitra: run the two heavy encoder branches with torch.jit.fork "
                         "instead of one after another (slower on 2 cores; for benchmarking)")
+    p.add_argument("--tone-anchor-sigma", type=float, default=0.0,
+                   help="ba-gan: coarser than this Gaussian sigma (pixels) the picture is the "
+                        "input's; the network adds only finer detail (default 0: off)")
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     if args.checkpoint and args.all:
@@ -98,7 +101,8 @@ def main(argv=None) -> int:
                 seed=args.seed if args.random_init else None, base=args.base, init=args.init,
                 fp16_storage=args.fp16_storage, trained=args.trained,
                 training_json=args.training_json, evaluation_json=args.evaluation_json,
-                command=command, forked_branches=args.forked_branches)
+                command=command, forked_branches=args.forked_branches,
+                tone_anchor_sigma=args.tone_anchor_sigma if net_id == "ba-gan" else 0.0)
         except ExportError as e:
             print(f"export: {net_id}: {e}", file=sys.stderr)
             return 1

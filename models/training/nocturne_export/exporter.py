@@ -120,16 +120,19 @@ def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Opt
     return model
 
 
-def inference_form(net_id: str, model: nn.Module) -> nn.Module:
+def inference_form(net_id: str, model: nn.Module, tone_anchor_sigma: float = 0.0) -> nn.Module:
     """Eager Tensor -> Tensor (BA-GAN: -> (image, attention)) module in the package format.
-    Modifies `model` in place (folds weight norm, drops the DR head)."""
+    Modifies `model` in place (folds weight norm, drops the DR head). tone_anchor_sigma > 0
+    (BA-GAN only): coarser than that, the picture is the input's (wrappers.ImageAndAttention)."""
     s = registry.spec(net_id)
+    if tone_anchor_sigma < 0 or (tone_anchor_sigma > 0 and net_id != "ba-gan"):
+        raise ExportError(f"tone_anchor_sigma {tone_anchor_sigma} applies to ba-gan only, and is >= 0")
     net = model.eval()
     fold_weight_norm(net)
     if net_id == "neid":
         net.drop_dr_head()
     if net_id == "ba-gan":
-        wrapped: nn.Module = ImageAndAttention(net)
+        wrapped: nn.Module = ImageAndAttention(net, tone_anchor_sigma)
     else:
         wrapped = InferenceWrapper(net, s.size_multiple, s.scale_factor, clamp_output=True)
     for p in wrapped.parameters():
@@ -139,9 +142,9 @@ def inference_form(net_id: str, model: nn.Module) -> nn.Module:
 
 def build_inference_model(net_id: str, checkpoint: Optional[str] = None, seed: Optional[int] = None,
                           base: Optional[int] = None, init: str = "default",
-                          forked_branches: bool = False) -> nn.Module:
+                          forked_branches: bool = False, tone_anchor_sigma: float = 0.0) -> nn.Module:
     return inference_form(net_id, build_training_form(net_id, checkpoint, seed, base, init,
-                                                      forked_branches))
+                                                      forked_branches), tone_anchor_sigma)
 
 
 def script_module(eager: nn.Module, fp16_storage: bool = False) -> torch.jit.ScriptModule:
@@ -221,10 +224,25 @@ def output_space(net_id: str, checkpoint: Optional[str]) -> str:
     return out
 
 
+def output_encoding(checkpoint: Optional[str]) -> str:
+    """"srgb" for networks trained on 'jpeg' pairs, whose inputs and targets are both encoded
+    with the exact sRGB curve (the engine must decode the output with it); "gamma" (the
+    engine's reference power curve) otherwise. Checkpoints from before the field was recorded
+    are recognised by their engine_amplifier, which only the 'jpeg' mode writes."""
+    if checkpoint is None:
+        return "gamma"
+    meta = read_metadata(checkpoint)
+    enc = meta.get("output_encoding", "srgb" if "engine_amplifier" in meta else "gamma")
+    if enc not in ("gamma", "srgb"):
+        raise ExportError(f"{checkpoint}: unknown output_encoding {enc!r}")
+    return enc
+
+
 def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
                   training: Dict[str, Any], evaluation: Dict[str, Any],
                   export_info: Dict[str, Any], architecture: Dict[str, Any],
-                  amplifier: Optional[str] = None, output: str = "display") -> Dict[str, Any]:
+                  amplifier: Optional[str] = None, output: str = "display",
+                  encoding: str = "gamma") -> Dict[str, Any]:
     c = card(net_id)
     gmac = complexity.measure(net_id, eager)["gmac_512"]
     licence = ("MIT (Nocturne); weights trained by Nocturne" if trained
@@ -258,6 +276,8 @@ def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
         manifest["cpu_tile"] = int(c.cpu_tile)
     if output != "display":
         manifest["output"] = output
+    if encoding != "gamma":
+        manifest["output_encoding"] = encoding
     return manifest
 
 
@@ -266,7 +286,7 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
                    init: str = "default", fp16_storage: bool = False, trained: bool = False,
                    training_json: Optional[str] = None, evaluation_json: Optional[str] = None,
                    command: Optional[List[str]] = None,
-                   forked_branches: bool = False) -> ExportResult:
+                   forked_branches: bool = False, tone_anchor_sigma: float = 0.0) -> ExportResult:
     """Export one network to `out_dir`/<id>.pt + <id>.json and return what was written."""
     start = time.perf_counter()
     registry.spec(net_id)
@@ -279,7 +299,8 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
 
     if init != "default" and checkpoint is not None:
         raise ExportError("--init only applies to --random-init")
-    eager = build_inference_model(net_id, checkpoint, seed, base, init, forked_branches)
+    eager = build_inference_model(net_id, checkpoint, seed, base, init, forked_branches,
+                                  tone_anchor_sigma)
     scripted = script_module(eager, fp16_storage)
 
     os.makedirs(out_dir, exist_ok=True)
@@ -295,6 +316,8 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
             architecture["residual"] = True
     elif net_id == "ba-gan":
         architecture["attention_head"] = ("input" if eager.net.conv6.in_channels == 16 else "spec")
+        if tone_anchor_sigma > 0:
+            architecture["tone_anchor_sigma"] = float(tone_anchor_sigma)
     export_info = {
         "torch_version": torch.__version__,
         "method": "torch.jit.script",
@@ -307,7 +330,8 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
         net_id, eager, digest, trained=trained,
         training=training_section(checkpoint, seed, init, training_override),
         evaluation=evaluation, export_info=export_info, architecture=architecture,
-        amplifier=engine_amplifier(net_id, checkpoint), output=output_space(net_id, checkpoint))
+        amplifier=engine_amplifier(net_id, checkpoint), output=output_space(net_id, checkpoint),
+        encoding=output_encoding(checkpoint))
     tmp = json_path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2)

@@ -167,6 +167,9 @@ def save_state(task, run_dir: str, step: int, wall: float, cfg: TrainConfig) -> 
         # the engine for exactly that input.
         nr = float(cfg.data.pair_kwargs.get("jpeg", {}).get("noise_reduction", 0))
         meta["engine_amplifier"] = "engine" if nr > 0 else "rgb"
+        # Input and target are both sRGB-encoded (engine_exposure.linear_to_srgb), so the
+        # engine must decode the output with the sRGB curve, not its reference gamma.
+        meta["output_encoding"] = "srgb"
     if cfg.data.pair_kwargs.get("raw", {}).get("target") == "camera":
         # Trained on linear camera-RGB targets: the engine must render the output's colour.
         meta["output"] = "camera_linear"

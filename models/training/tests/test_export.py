@@ -337,3 +337,66 @@ def test_camera_linear_training_exports_its_output_space(tmp_path):
     save_npz(registry.build("ba-gan"), srgb, {"output": "camera_linear"})
     with pytest.raises(ExportError, match="camera_linear"):
         export_network("ba-gan", str(tmp_path / "c"), checkpoint=srgb)
+
+
+def test_jpeg_trained_networks_declare_srgb_encoded_output(tmp_path):
+    """'jpeg' pairs encode input and target with the sRGB curve, so the package must tell the
+    engine to decode the output with it; checkpoints from before the record are recognised by
+    their engine_amplifier; other networks keep the engine's reference gamma."""
+    net = registry.build("ba-gan", attention_head="input")
+    for name, meta, expected in [("new", {"engine_amplifier": "engine", "output_encoding": "srgb"}, "srgb"),
+                                 ("old", {"engine_amplifier": "engine"}, "srgb"),
+                                 ("plain", None, None)]:
+        ckpt = str(tmp_path / f"{name}.npz")
+        save_npz(net, ckpt, meta)
+        r = export_network("ba-gan", str(tmp_path / name), checkpoint=ckpt)
+        with open(r.json_path, encoding="utf-8") as f:
+            assert json.load(f).get("output_encoding") == expected, name
+    bad = str(tmp_path / "bad.npz")
+    save_npz(net, bad, {"engine_amplifier": "engine", "output_encoding": "rec709"})
+    with pytest.raises(ExportError, match="rec709"):
+        export_network("ba-gan", str(tmp_path / "bad"), checkpoint=bad)
+
+
+class _BrightenAndStripe(torch.nn.Module):
+    """Stands in for a network that changes coarse tones (x 0.5 + 0.3) and adds fine detail
+    (a one-pixel stripe)."""
+
+    def forward(self, x):
+        stripe = torch.zeros_like(x)
+        stripe[..., ::2] = 0.05
+        return 0.5 * x + 0.3 + stripe, x[:, :1]
+
+
+def test_tone_anchor_keeps_the_inputs_coarse_tones():
+    """With tone_anchor_sigma the picture has the input's coarse tones and the network's fine
+    detail; without it, the network's own picture."""
+    from nocturne_export.wrappers import ImageAndAttention
+    x = torch.rand(1, 3, 48, 64, generator=torch.Generator().manual_seed(3)) * 0.3 + 0.2
+    plain, _ = ImageAndAttention(_BrightenAndStripe())(x)
+    anchored, _ = ImageAndAttention(_BrightenAndStripe(), 2.0)(x)
+    scripted, _ = torch.jit.script(ImageAndAttention(_BrightenAndStripe(), 2.0))(x)
+
+    def coarse(t):
+        return torch.nn.functional.avg_pool2d(t, 16)
+    assert (coarse(anchored) - coarse(x)).abs().max() < 0.01
+    assert (coarse(plain) - coarse(x)).abs().max() > 0.1
+    # The stripe (the network's fine detail) survives: odd columns minus even ones.
+    inner = anchored[..., 8:-8, 8:-8] - x[..., 8:-8, 8:-8]
+    assert abs(float(inner[..., 0::2].mean() - inner[..., 1::2].mean()) - 0.05) < 0.01
+    assert torch.allclose(scripted, anchored, atol=1e-6)
+
+
+def test_tone_anchor_is_recorded_and_only_for_ba_gan(tmp_path):
+    net = registry.build("ba-gan", attention_head="input")
+    ckpt = str(tmp_path / "w.npz")
+    save_npz(net, ckpt)
+    anchored = export_network("ba-gan", str(tmp_path / "anchored"), checkpoint=ckpt,
+                              tone_anchor_sigma=2.0)
+    with open(anchored.json_path, encoding="utf-8") as f:
+        assert json.load(f)["architecture"]["tone_anchor_sigma"] == 2.0
+    plain = export_network("ba-gan", str(tmp_path / "plain"), checkpoint=ckpt)
+    with open(plain.json_path, encoding="utf-8") as f:
+        assert "tone_anchor_sigma" not in json.load(f)["architecture"]
+    with pytest.raises(ExportError, match="ba-gan only"):
+        export_network("neid", str(tmp_path / "n"), seed=1, tone_anchor_sigma=2.0)
