@@ -43,9 +43,12 @@ def unfold_weight_norm(weights: dict, expected: dict) -> dict:
 
 def network_from_package(pt: str, manifest: dict) -> torch.nn.Module:
     kwargs = dict(manifest.get("architecture", {}))
+    kwargs.pop("tone_anchor_sigma", None)   # a property of the package wrapper, not the network
     net = build(manifest["id"], **kwargs)
     scripted = torch.jit.load(pt, map_location="cpu").state_dict()
-    prefix = "net."
+    # A tone-anchored package (nocturne_export.wrappers.AnchoredImage) holds the usual
+    # wrapper one level deeper.
+    prefix = "net.net." if any(k.startswith("net.net.") for k in scripted) else "net."
     weights = {k[len(prefix):]: v.float() for k, v in scripted.items() if k.startswith(prefix)}
     expected = net.state_dict()
     weights = unfold_weight_norm(weights, expected)

@@ -69,14 +69,17 @@ def parse_args(argv):
                    help="lamba-mitra: run the two heavy encoder branches with torch.jit.fork "
                         "instead of one after another (slower on 2 cores; for benchmarking)")
     p.add_argument("--tone-anchor-sigma", type=float, default=0.0,
-                   help="ba-gan: coarser than this Gaussian sigma (pixels) the picture is the "
-                        "input's; the network adds only finer detail (default 0: off)")
+                   help="sRGB networks of unchanged size (ba-gan, attention-unet): coarser than "
+                        "this Gaussian sigma (pixels) the picture is the input's; the network "
+                        "adds only finer detail (default 0: off)")
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     if args.checkpoint and args.all:
         p.error("--checkpoint goes with --id; use --checkpoint-dir with --all")
     if args.checkpoint_dir and args.id:
         p.error("--checkpoint-dir goes with --all; use --checkpoint with --id")
+    if args.tone_anchor_sigma and args.all:
+        p.error("--tone-anchor-sigma goes with --id (one network)")
     if args.trained and args.random_init:
         p.error("--trained cannot be combined with --random-init")
     return args
@@ -102,7 +105,7 @@ def main(argv=None) -> int:
                 fp16_storage=args.fp16_storage, trained=args.trained,
                 training_json=args.training_json, evaluation_json=args.evaluation_json,
                 command=command, forked_branches=args.forked_branches,
-                tone_anchor_sigma=args.tone_anchor_sigma if net_id == "ba-gan" else 0.0)
+                tone_anchor_sigma=args.tone_anchor_sigma)
         except ExportError as e:
             print(f"export: {net_id}: {e}", file=sys.stderr)
             return 1

@@ -23,7 +23,7 @@ from nocturne_models.common import InferenceWrapper
 from nocturne_models.weightnorm import fold_weight_norm
 
 from .cards import DEFAULT_ATTENTION_UNET_BASE, FORMAT_VERSION, card
-from .wrappers import ImageAndAttention
+from .wrappers import AnchoredImage, ImageAndAttention
 
 TRAINING_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -123,10 +123,14 @@ def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Opt
 def inference_form(net_id: str, model: nn.Module, tone_anchor_sigma: float = 0.0) -> nn.Module:
     """Eager Tensor -> Tensor (BA-GAN: -> (image, attention)) module in the package format.
     Modifies `model` in place (folds weight norm, drops the DR head). tone_anchor_sigma > 0
-    (BA-GAN only): coarser than that, the picture is the input's (wrappers.ImageAndAttention)."""
+    (sRGB networks whose output has their input's size): coarser than that, the picture is the
+    input's (wrappers.ToneAnchor)."""
     s = registry.spec(net_id)
-    if tone_anchor_sigma < 0 or (tone_anchor_sigma > 0 and net_id != "ba-gan"):
-        raise ExportError(f"tone_anchor_sigma {tone_anchor_sigma} applies to ba-gan only, and is >= 0")
+    c = card(net_id)
+    anchorable = c.input_kind == "srgb" and c.scale_factor == 1 and float(c.input_scale) == 1.0
+    if tone_anchor_sigma < 0 or (tone_anchor_sigma > 0 and not anchorable):
+        raise ExportError(f"tone_anchor_sigma {tone_anchor_sigma}: needs an sRGB network whose "
+                          f"output has its input's size (not {net_id}), and is >= 0")
     net = model.eval()
     fold_weight_norm(net)
     if net_id == "neid":
@@ -135,6 +139,8 @@ def inference_form(net_id: str, model: nn.Module, tone_anchor_sigma: float = 0.0
         wrapped: nn.Module = ImageAndAttention(net, tone_anchor_sigma)
     else:
         wrapped = InferenceWrapper(net, s.size_multiple, s.scale_factor, clamp_output=True)
+        if tone_anchor_sigma > 0:
+            wrapped = AnchoredImage(wrapped, tone_anchor_sigma)
     for p in wrapped.parameters():
         p.requires_grad_(False)
     return wrapped.eval()
@@ -310,14 +316,15 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
     digest = sha256_of(pt_path)
 
     architecture: Dict[str, Any] = {}
+    net = eager.net.net if isinstance(eager, AnchoredImage) else eager.net
     if net_id == "attention-unet":
-        architecture["base"] = int(eager.net.enc[0].entry.out_channels)
-        if eager.net.residual:
+        architecture["base"] = int(net.enc[0].entry.out_channels)
+        if net.residual:
             architecture["residual"] = True
     elif net_id == "ba-gan":
-        architecture["attention_head"] = ("input" if eager.net.conv6.in_channels == 16 else "spec")
-        if tone_anchor_sigma > 0:
-            architecture["tone_anchor_sigma"] = float(tone_anchor_sigma)
+        architecture["attention_head"] = ("input" if net.conv6.in_channels == 16 else "spec")
+    if tone_anchor_sigma > 0:
+        architecture["tone_anchor_sigma"] = float(tone_anchor_sigma)
     export_info = {
         "torch_version": torch.__version__,
         "method": "torch.jit.script",

@@ -19,6 +19,18 @@ def test_package_weights_come_back_exactly(tmp_path):
     assert torch.allclose(want, got, atol=1e-6)
 
 
+def test_tone_anchored_packages_give_back_their_network(tmp_path):
+    """The anchor is the package wrapper's, not the network's: the weights come back from a
+    deeper prefix and the manifest's tone_anchor_sigma is not an architecture argument."""
+    plain = export_network("attention-unet", str(tmp_path / "plain"), seed=5)
+    anchored = export_network("attention-unet", str(tmp_path / "anchored"), seed=5,
+                              tone_anchor_sigma=2.0)
+    a = rfp.network_from_package(anchored.pt_path, anchored.manifest).state_dict()
+    p = rfp.network_from_package(plain.pt_path, plain.manifest).state_dict()
+    assert a.keys() == p.keys()
+    assert all(torch.equal(a[k], p[k]) for k in a)
+
+
 def test_writes_a_run_a_warm_start_reads(tmp_path, monkeypatch):
     pkg = tmp_path / "pkg"
     res = export_network("ba-gan", str(pkg), seed=6)
