@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -137,7 +138,9 @@ private slots:
     void loadErrorNamesModelFile();
 
 private:
-    std::shared_ptr<TorchEnhancer> make(const std::string& id, EngineOptions options = {}) const;
+    // `edit` changes the fixture's manifest first (to test what a manifest field does).
+    std::shared_ptr<TorchEnhancer> make(const std::string& id, EngineOptions options = {},
+                                        const std::function<void(ModelManifest&)>& edit = {}) const;
     std::string fixture(const std::string& name) const { return m_dir.filePath(QString::fromStdString(name)).toStdString(); }
 
     QTemporaryDir m_dir;
@@ -149,18 +152,22 @@ private:
     float m_white = 1.0f;
 };
 
-std::shared_ptr<TorchEnhancer> tst_TorchEnhancer::make(const std::string& id, EngineOptions options) const
+std::shared_ptr<TorchEnhancer> tst_TorchEnhancer::make(const std::string& id, EngineOptions options,
+                                                       const std::function<void(ModelManifest&)>& edit) const
 {
     const ModelEntry* e = m_models.find(id);
     if (!e)
         return nullptr;
+    ModelManifest manifest = e->manifest;
+    if (edit)
+        edit(manifest);
     if (options.threads == 0)
         options.threads = 2;
     options.device = ComputeDevice::Cpu;
     // Parity is checked in fp32; bf16 has its own test (tst_TorchPrecision).
     options.cpuPrecision = CpuPrecision::Fp32;
     options.log = [](std::string_view) {};
-    return std::make_shared<TorchEnhancer>(e->manifest, e->modelPath, options);
+    return std::make_shared<TorchEnhancer>(manifest, e->modelPath, options);
 }
 
 void tst_TorchEnhancer::initTestCase()
@@ -373,17 +380,10 @@ void tst_TorchEnhancer::cancelBetweenTiles()
 // the engine white-balances and converts with the file's matrix (netinput::renderCameraRgb).
 void tst_TorchEnhancer::cameraLinearOutputIsRendered()
 {
-    const ModelEntry* e = m_models.find("test-mosaic");
-    QVERIFY(e);
     const auto asDisplay = make("test-mosaic");
-    ModelManifest manifest = e->manifest;
-    manifest.output = ModelOutput::CameraLinear;
-    EngineOptions options;
-    options.threads = 2;
-    options.device = ComputeDevice::Cpu;
-    options.cpuPrecision = CpuPrecision::Fp32;
-    options.log = [](std::string_view) {};
-    const TorchEnhancer asCamera(manifest, e->modelPath, options);
+    const auto camera = make("test-mosaic", {}, [](ModelManifest& m) { m.output = ModelOutput::CameraLinear; });
+    QVERIFY(asDisplay && camera);
+    const TorchEnhancer& asCamera = *camera;
 
     DecodedImage img = mosaicImage(sceneMosaic(64, 48, CfaPattern::RGGB, 64, 16383), CfaPattern::RGGB, 64, 16383);
     img.mosaic->whiteBalance = {2.2f, 1.0f, 1.4f, 1.0f};
@@ -417,17 +417,10 @@ void tst_TorchEnhancer::cameraLinearOutputIsRendered()
 // is) is decoded with the exact sRGB curve, not the reference gamma.
 void tst_TorchEnhancer::srgbEncodedOutputIsDecodedWithTheSrgbCurve()
 {
-    const ModelEntry* e = m_models.find("test-srgb-attention");
-    QVERIFY(e);
     const auto asGamma = make("test-srgb-attention");
-    ModelManifest manifest = e->manifest;
-    manifest.outputEncoding = OutputEncoding::Srgb;
-    EngineOptions options;
-    options.threads = 2;
-    options.device = ComputeDevice::Cpu;
-    options.cpuPrecision = CpuPrecision::Fp32;
-    options.log = [](std::string_view) {};
-    const TorchEnhancer asSrgb(manifest, e->modelPath, options);
+    const auto srgb = make("test-srgb-attention", {}, [](ModelManifest& m) { m.outputEncoding = OutputEncoding::Srgb; });
+    QVERIFY(asGamma && srgb);
+    const TorchEnhancer& asSrgb = *srgb;
 
     const DecodedImage img = rgbImage(sceneRgb(64, 48));
     const Result<EnhanceOutput> g = asGamma->enhance({img, 4.0f}, RunContext());
