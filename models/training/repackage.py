@@ -52,7 +52,8 @@ def repackage(net_id: str, models_dir: str, command: List[str]) -> None:
     old = torch.jit.load(pt_path, map_location="cpu").eval().float()
     base = manifest.get("architecture", {}).get("base")
     anchor = float(manifest.get("architecture", {}).get("tone_anchor_sigma", 0.0))
-    eager = build_inference_model(net_id, seed=0, base=base, tone_anchor_sigma=anchor)
+    eager = build_inference_model(net_id, seed=0, base=base, tone_anchor_sigma=anchor,
+                                  output=manifest.get("output", "display"))
     eager.load_state_dict({k: v.float() for k, v in old.state_dict().items()}, strict=True)
     eager.eval()
 

@@ -71,10 +71,18 @@ def main(argv=None) -> int:
     net = network_from_package(os.path.join(a.models, manifest["file"]), manifest)
     run_dir = os.path.join(ph.TRAINING_DIR, a.run)
     os.makedirs(run_dir, exist_ok=True)
-    save_npz(net, os.path.join(run_dir, "checkpoint.npz"), {"network": a.id, "from": manifest["file"]})
+    meta = {"network": a.id, "from": manifest["file"]}
+    # What the weights compute that they do not say themselves, so that a re-export (or a run
+    # warm-started from here) gives the engine the same package: the output space and curve.
+    for key in ("output", "output_encoding"):
+        if key in manifest:
+            meta[key] = manifest[key]
+    save_npz(net, os.path.join(run_dir, "checkpoint.npz"), meta)
     training = manifest.get("training", {})
+    kwargs = dict(manifest.get("architecture", {}))
+    kwargs.pop("tone_anchor_sigma", None)
     with open(os.path.join(run_dir, "config.json"), "w", encoding="utf-8") as f:
-        json.dump({"network": a.id, "model_kwargs": manifest.get("architecture", {})}, f, indent=2)
+        json.dump({"network": a.id, "model_kwargs": kwargs}, f, indent=2)
     with open(os.path.join(run_dir, "summary.json"), "w", encoding="utf-8") as f:
         json.dump({"steps": training.get("steps", 0), "wall_time_s": training.get("wall_time_s", 0),
                    "hardware": training.get("hardware", "unknown"),

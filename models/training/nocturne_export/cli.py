@@ -71,7 +71,8 @@ def parse_args(argv):
     p.add_argument("--tone-anchor-sigma", type=float, default=0.0,
                    help="sRGB networks of unchanged size (ba-gan, attention-unet): coarser than "
                         "this Gaussian sigma (pixels) the picture is the input's; the network "
-                        "adds only finer detail (default 0: off)")
+                        "adds only finer detail (default: the anchor the checkpoint was trained "
+                        "through, else 0: off)")
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     if args.checkpoint and args.all:

@@ -23,7 +23,7 @@ from nocturne_models.common import InferenceWrapper
 from nocturne_models.weightnorm import fold_weight_norm
 
 from .cards import DEFAULT_ATTENTION_UNET_BASE, FORMAT_VERSION, card
-from .wrappers import AnchoredImage, ImageAndAttention
+from .wrappers import AnchoredImage, AnchoredRaw, ImageAndAttention
 
 TRAINING_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -120,17 +120,27 @@ def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Opt
     return model
 
 
-def inference_form(net_id: str, model: nn.Module, tone_anchor_sigma: float = 0.0) -> nn.Module:
+def anchorable(net_id: str, output: str) -> bool:
+    """Whether a tone anchor can give this network's picture its input's coarse content: sRGB
+    networks whose output has their input's size, and RAW networks that output linear camera
+    RGB (the space of their mosaic input)."""
+    c = card(net_id)
+    if c.input_kind == "srgb":
+        return c.scale_factor == 1 and float(c.input_scale) == 1.0
+    return output == "camera_linear"
+
+
+def inference_form(net_id: str, model: nn.Module, tone_anchor_sigma: float = 0.0,
+                   output: str = "display") -> nn.Module:
     """Eager Tensor -> Tensor (BA-GAN: -> (image, attention)) module in the package format.
     Modifies `model` in place (folds weight norm, drops the DR head). tone_anchor_sigma > 0
-    (sRGB networks whose output has their input's size): coarser than that, the picture is the
-    input's (wrappers.ToneAnchor)."""
+    (see anchorable): coarser than that, the picture is the input's (wrappers.ToneAnchor,
+    wrappers.AnchoredRaw)."""
     s = registry.spec(net_id)
-    c = card(net_id)
-    anchorable = c.input_kind == "srgb" and c.scale_factor == 1 and float(c.input_scale) == 1.0
-    if tone_anchor_sigma < 0 or (tone_anchor_sigma > 0 and not anchorable):
+    if tone_anchor_sigma < 0 or (tone_anchor_sigma > 0 and not anchorable(net_id, output)):
         raise ExportError(f"tone_anchor_sigma {tone_anchor_sigma}: needs an sRGB network whose "
-                          f"output has its input's size (not {net_id}), and is >= 0")
+                          f"output has its input's size or a RAW network that outputs linear "
+                          f"camera RGB (not {net_id} with output {output!r}), and is >= 0")
     net = model.eval()
     fold_weight_norm(net)
     if net_id == "neid":
@@ -140,7 +150,8 @@ def inference_form(net_id: str, model: nn.Module, tone_anchor_sigma: float = 0.0
     else:
         wrapped = InferenceWrapper(net, s.size_multiple, s.scale_factor, clamp_output=True)
         if tone_anchor_sigma > 0:
-            wrapped = AnchoredImage(wrapped, tone_anchor_sigma)
+            wrapped = (AnchoredImage(wrapped, tone_anchor_sigma) if s.input_kind == "srgb"
+                       else AnchoredRaw(wrapped, tone_anchor_sigma))
     for p in wrapped.parameters():
         p.requires_grad_(False)
     return wrapped.eval()
@@ -148,9 +159,13 @@ def inference_form(net_id: str, model: nn.Module, tone_anchor_sigma: float = 0.0
 
 def build_inference_model(net_id: str, checkpoint: Optional[str] = None, seed: Optional[int] = None,
                           base: Optional[int] = None, init: str = "default",
-                          forked_branches: bool = False, tone_anchor_sigma: float = 0.0) -> nn.Module:
+                          forked_branches: bool = False, tone_anchor_sigma: float = 0.0,
+                          output: Optional[str] = None) -> nn.Module:
+    """output: the package's output space (default: what the checkpoint records)."""
+    if output is None:
+        output = output_space(net_id, checkpoint)
     return inference_form(net_id, build_training_form(net_id, checkpoint, seed, base, init,
-                                                      forked_branches), tone_anchor_sigma)
+                                                      forked_branches), tone_anchor_sigma, output)
 
 
 def script_module(eager: nn.Module, fp16_storage: bool = False) -> torch.jit.ScriptModule:
@@ -287,6 +302,17 @@ def make_manifest(net_id: str, eager: nn.Module, sha256: str, *, trained: bool,
     return manifest
 
 
+def trained_tone_anchor(checkpoint: Optional[str], requested: float) -> float:
+    """The tone anchor to export with: the one the checkpoint was trained through
+    (TrainConfig.tone_anchor_sigma), which `requested` may repeat but not change; else
+    `requested` (an anchor added to a network trained without one)."""
+    trained = float(read_metadata(checkpoint).get("tone_anchor_sigma", 0.0)) if checkpoint else 0.0
+    if trained > 0 and requested > 0 and requested != trained:
+        raise ExportError(f"{checkpoint} was trained through a tone anchor of sigma {trained}; "
+                          f"exporting it with {requested} would change what it learnt")
+    return trained if trained > 0 else requested
+
+
 def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = None,
                    seed: Optional[int] = None, base: Optional[int] = None,
                    init: str = "default", fp16_storage: bool = False, trained: bool = False,
@@ -305,6 +331,7 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
 
     if init != "default" and checkpoint is not None:
         raise ExportError("--init only applies to --random-init")
+    tone_anchor_sigma = trained_tone_anchor(checkpoint, tone_anchor_sigma)
     eager = build_inference_model(net_id, checkpoint, seed, base, init, forked_branches,
                                   tone_anchor_sigma)
     scripted = script_module(eager, fp16_storage)
@@ -316,7 +343,7 @@ def export_network(net_id: str, out_dir: str, *, checkpoint: Optional[str] = Non
     digest = sha256_of(pt_path)
 
     architecture: Dict[str, Any] = {}
-    net = eager.net.net if isinstance(eager, AnchoredImage) else eager.net
+    net = eager.net.net if isinstance(eager, (AnchoredImage, AnchoredRaw)) else eager.net
     if net_id == "attention-unet":
         architecture["base"] = int(net.enc[0].entry.out_channels)
         if net.residual:

@@ -1,40 +1,11 @@
 """Inference wrappers that the registry does not provide."""
-import math
 from typing import Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class ToneAnchor(nn.Module):
-    """image - G(image) + G(reference), G a Gaussian of `sigma` pixels with reflected borders:
-    the result's content coarser than about sigma is the reference's (a network's input), the
-    finer detail the image's (its output). sigma 0 returns the image unchanged."""
-
-    def __init__(self, sigma: float = 0.0):
-        super().__init__()
-        self.sigma = float(sigma)
-        self.radius = max(1, int(math.ceil(3.0 * self.sigma)))
-
-    def low_pass(self, x: torch.Tensor) -> torch.Tensor:
-        # The taps are made here, not stored: an fp16-stored package would round them, and a
-        # kernel that does not sum to 1 shifts the tones this exists to keep.
-        r = self.radius
-        t = torch.arange(-r, r + 1, dtype=torch.float32, device=x.device)
-        k = torch.exp(-(t * t) / (2.0 * self.sigma * self.sigma))
-        k = (k / k.sum()).to(x.dtype)
-        c = x.shape[1]
-        y = F.pad(x, [r, r, 0, 0], mode="reflect")
-        y = F.conv2d(y, k.view(1, 1, 1, -1).expand(c, 1, 1, -1), groups=c)
-        y = F.pad(y, [0, 0, r, r], mode="reflect")
-        return F.conv2d(y, k.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
-
-    def forward(self, image: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
-        # image - G(image) + G(reference), with one blur instead of two (G is linear).
-        if self.sigma > 0.0 and image.shape[-1] > self.radius and image.shape[-2] > self.radius:
-            return image + self.low_pass(reference - image)
-        return image
+from nocturne_models.tone_anchor import MosaicToneAnchor, ToneAnchor
 
 
 class AnchoredImage(nn.Module):
@@ -48,6 +19,27 @@ class AnchoredImage(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.anchor(self.net(x), x).clamp(0.0, 1.0)
+
+
+class AnchoredRaw(nn.Module):
+    """A RAW network that outputs linear camera RGB (a SID-packed or a full-resolution RGGB
+    mosaic in) whose coarse content is its input's (MosaicToneAnchor), clamped to [0, 1]: the
+    engine's own rendering decides tones and colours, the network only what is finer."""
+
+    def __init__(self, net: nn.Module, tone_anchor_sigma: float):
+        super().__init__()
+        self.net = net
+        self.anchor = MosaicToneAnchor(tone_anchor_sigma)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        image = self.net(x)
+        packed = x
+        if x.shape[1] == 1:
+            # A full-resolution mosaic: pixel_unshuffle gives R, G, G, B; SID's order is R, G
+            # (red row), B, G (blue row).
+            tiles = F.pixel_unshuffle(x, 2)
+            packed = torch.cat([tiles[:, 0:1], tiles[:, 1:2], tiles[:, 3:4], tiles[:, 2:3]], 1)
+        return self.anchor(image, packed).clamp(0.0, 1.0)
 
 
 class ImageAndAttention(nn.Module):

@@ -109,6 +109,10 @@ class TrainConfig(Strict):
     workers: int = 0  # processes that synthesise batches ahead; 0: the training process
     photo_pack: str = ""  # a pack_photos.py folder read instead of the package cache
     autocast: str = ""  # "" | bf16
+    # > 0: the loss sees the network's picture with its input's tones coarser than this many
+    # pixels (nocturne_models.tone_anchor), as the exported package will show it; the network
+    # learns only the finer detail. Same-size sRGB networks only (ba-gan, attention-unet).
+    tone_anchor_sigma: float = 0.0
     source: str = field(default="", metadata=DERIVED)  # the file it was read from
 
 
@@ -153,6 +157,14 @@ def check(cfg: TrainConfig, where: str) -> None:
         raise ValueError(f"{where}: the BA-GAN discriminator takes {DISCRIMINATOR_PATCH}x"
                          f"{DISCRIMINATOR_PATCH} patches (DPED's FC layer), so 'crop' must be "
                          f"{DISCRIMINATOR_PATCH} while gan.adv_start < steps, got {cfg.crop}")
+    if cfg.tone_anchor_sigma < 0:
+        raise ValueError(f"{where}: 'tone_anchor_sigma' must be >= 0, got {cfg.tone_anchor_sigma}")
+    if cfg.tone_anchor_sigma > 0:
+        s = registry.spec(cfg.network)
+        if s.input_kind != "srgb" or s.scale_factor != 1 or cfg.loss in ("neid", "ba-gan"):
+            raise ValueError(f"{where}: 'tone_anchor_sigma' needs a same-size sRGB network trained "
+                             f"on an image loss (ba-gan or attention-unet with l1 / l1_ssim), "
+                             f"not {cfg.network} with loss {cfg.loss!r}")
     if str(cfg.device).split(":")[0] not in ("cpu", "cuda"):
         raise ValueError(f"{where}: 'device' must be cpu, cuda or cuda:N, got {cfg.device!r}")
 

@@ -170,6 +170,10 @@ def save_state(task, run_dir: str, step: int, wall: float, cfg: TrainConfig) -> 
         # Input and target are both sRGB-encoded (engine_exposure.linear_to_srgb), so the
         # engine must decode the output with the sRGB curve, not its reference gamma.
         meta["output_encoding"] = "srgb"
+    if cfg.tone_anchor_sigma > 0:
+        # The weights learnt only the detail finer than this: exported without the same
+        # anchor they would be a different (untrained) function.
+        meta["tone_anchor_sigma"] = float(cfg.tone_anchor_sigma)
     if cfg.data.pair_kwargs.get("raw", {}).get("target") == "camera":
         # Trained on linear camera-RGB targets: the engine must render the output's colour.
         meta["output"] = "camera_linear"

@@ -22,6 +22,7 @@ from nocturne_models.losses import (BAGANGeneratorLoss, NEIDLoss, attention_targ
                                     discriminator_loss, gia_loss, gradient_penalty, l1_ssim_loss,
                                     lamba_display_loss, lamba_loss)
 from nocturne_models.msssim import ssim
+from nocturne_models.tone_anchor import ToneAnchor
 from nocturne_models.vgg import VGG19Features
 
 from .config import TrainConfig
@@ -59,6 +60,7 @@ class Task:
                                                  betas=tuple(opt.betas))}
         self.loss_name = cfg.loss
         self.neid_loss = NEIDLoss(**cfg.loss_kwargs) if self.loss_name == "neid" else None
+        self.anchor = ToneAnchor(cfg.tone_anchor_sigma) if cfg.tone_anchor_sigma > 0 else None
 
     def warm_start(self, run_dir: str) -> None:
         """Load the final weights of another run of this network (its config.json says which
@@ -119,7 +121,12 @@ class Task:
 
     def forward_image(self, x: torch.Tensor) -> torch.Tensor:
         out = self.model(x)
-        return out[0] if isinstance(out, tuple) else out
+        out = out[0] if isinstance(out, tuple) else out
+        if self.anchor is None:
+            return out
+        # In fp32, as the package computes it: a bf16 blur would shift the tones it keeps.
+        with torch.autocast(self.device.type, enabled=False):
+            return self.anchor(out.float(), x.float())
 
     def compute_loss(self, items: List[dict]) -> Tuple[torch.Tensor, Dict[str, float]]:
         x = self.net_input(items)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from nocturne_data.unprocess import pack_sid
 from nocturne_export import (ExportError, all_ids, build_inference_model, build_training_form,
                              export_network, fp16_rounded)
 from nocturne_export.goldens import CASES, GOLDEN_SEED, default_root, outputs_of, read_golden
@@ -414,5 +415,49 @@ def test_tone_anchor_is_recorded_for_same_size_srgb_networks_only(tmp_path):
     assert coarse_error(y) < 0.25 * coarse_error(y_plain)
     # NEID works at half size and a RAW net's input is a mosaic: no anchor for them.
     for net_id in ("neid", "sid-unet"):
-        with pytest.raises(ExportError, match="same size|input's size"):
+        with pytest.raises(ExportError, match="same size|input.s size"):
             export_network(net_id, str(tmp_path / net_id), seed=1, tone_anchor_sigma=2.0)
+
+
+class _FlatCameraRgb(torch.nn.Module):
+    """Stands in for a RAW network that renders every site one bright grey, full size."""
+
+    def __init__(self, scale: int):
+        super().__init__()
+        self.scale = scale
+
+    def forward(self, x):
+        h, w = x.shape[-2] * self.scale, x.shape[-1] * self.scale
+        return torch.full((x.shape[0], 3, h, w), 0.9)
+
+
+@pytest.mark.parametrize("channels", [4, 1], ids=["packed", "mosaic"])
+def test_raw_anchor_takes_each_colour_from_its_own_sites(channels):
+    """A camera-linear RAW package anchored to its input: a flat mosaic of R 0.2, G 0.4, B 0.1
+    comes out (0.2, 0.4, 0.1) everywhere whatever the network rendered, so the planes are read
+    from the sites the sensor put them at (SID-packed R, G, B, G; or a full RGGB mosaic)."""
+    from nocturne_export.wrappers import AnchoredRaw
+    h, w = 24, 40
+    mosaic = torch.empty(1, 1, 2 * h, 2 * w)
+    mosaic[..., 0::2, 0::2] = 0.2
+    mosaic[..., 0::2, 1::2] = 0.4
+    mosaic[..., 1::2, 0::2] = 0.4
+    mosaic[..., 1::2, 1::2] = 0.1
+    x = pack_sid(mosaic, "RGGB") if channels == 4 else mosaic
+    wrapped = AnchoredRaw(_FlatCameraRgb(2 if channels == 4 else 1), 2.0)
+    for module in (wrapped, torch.jit.script(wrapped)):
+        y = module(x)
+        assert y.shape == (1, 3, 2 * h, 2 * w)
+        expected = torch.tensor([0.2, 0.4, 0.1]).view(1, 3, 1, 1).expand_as(y)
+        assert torch.allclose(y, expected, atol=1e-5)
+
+
+def test_raw_anchor_needs_camera_linear_output():
+    """A RAW network that renders display colours itself cannot take its mosaic's coarse
+    content; one that outputs linear camera RGB can."""
+    from nocturne_export.exporter import inference_form
+    from nocturne_export.wrappers import AnchoredRaw
+    with pytest.raises(ExportError, match="linear camera RGB"):
+        inference_form("sid-unet", registry.build("sid-unet"), 2.0, output="display")
+    assert isinstance(inference_form("sid-unet", registry.build("sid-unet"), 2.0,
+                                     output="camera_linear"), AnchoredRaw)

@@ -64,3 +64,26 @@ def test_a_package_of_another_architecture_is_refused(tmp_path):
     res = export_network("ba-gan", str(tmp_path / "pkg"), seed=7)   # the spec attention head
     with pytest.raises(ValueError, match="do not match"):
         rfp.network_from_package(res.pt_path, dict(res.manifest, architecture={"attention_head": "input"}))
+
+
+def test_the_run_keeps_what_the_weights_do_not_say(tmp_path, monkeypatch):
+    """A camera-linear, anchored package comes back as a run whose checkpoint records the
+    output space and curve (a re-export gives the engine the same package) and whose config
+    builds the network (the anchor is not an architecture argument)."""
+    from nocturne_models.checkpoint import read_metadata
+    pkg = tmp_path / "pkg"
+    res = export_network("attention-unet", str(pkg), seed=8, tone_anchor_sigma=2.0)
+    manifest = dict(res.manifest, output_encoding="srgb")
+    (pkg / "attention-unet.json").write_text(json.dumps(manifest))
+    monkeypatch.setattr(rfp.ph, "TRAINING_DIR", str(tmp_path))
+    assert rfp.main(["--id", "attention-unet", "--run", "runs/au", "--models", str(pkg)]) == 0
+    run = tmp_path / "runs" / "au"
+    assert read_metadata(str(run / "checkpoint.npz"))["output_encoding"] == "srgb"
+    config = json.loads((run / "config.json").read_text())
+    assert "tone_anchor_sigma" not in config["model_kwargs"]
+    build("attention-unet", **config["model_kwargs"])
+
+    lamba = export_network("lamba-mitra", str(pkg), seed=8)
+    (pkg / "lamba-mitra.json").write_text(json.dumps(dict(lamba.manifest, output="camera_linear")))
+    assert rfp.main(["--id", "lamba-mitra", "--run", "runs/lm", "--models", str(pkg)]) == 0
+    assert read_metadata(str(tmp_path / "runs" / "lm" / "checkpoint.npz"))["output"] == "camera_linear"

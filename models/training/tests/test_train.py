@@ -288,3 +288,47 @@ def test_train_cli_overrides_are_checked_like_the_file(capsys):
     assert "command-line overrides" in err and "100x100" in err
     assert train_cli.main(["--config", config, "--device", "tpu"]) == 2
     assert "'device' must be" in capsys.readouterr().err
+
+
+def test_tone_anchor_is_refused_where_the_package_cannot_apply_it(tmp_path):
+    bad = tmp_path / "bad.json"
+    for net, loss, sigma in (("neid", "neid", 2.0), ("sid-unet", "l1", 2.0),
+                             ("attention-unet", "l1_ssim", -1.0)):
+        bad.write_text(json.dumps({"network": net, "loss": loss, "tone_anchor_sigma": sigma}))
+        with pytest.raises(ValueError, match="tone_anchor_sigma"):
+            load_config(str(bad))
+
+
+def test_training_through_the_tone_anchor_sees_what_the_package_shows(tmp_path):
+    """With tone_anchor_sigma the loss sees the network's picture with its input's coarse
+    tones: a network that only brightens is returned to its input, so neither the loss nor
+    the validation can reward a tone shift the exported package would undo."""
+    from nocturne_train.tasks import Task
+    cfg = load_config(os.path.join(HERE, "configs", "attention-unet-anchored.json"))
+    cfg.warm_start = None
+    task = Task(cfg)
+    with torch.no_grad():
+        task.model.head.weight.zero_()
+        task.model.head.bias.fill_(0.2)  # residual: out = x + 0.2 everywhere
+    x = torch.rand(1, 3, 48, 48) * 0.5
+    assert torch.allclose(task.model(x), x + 0.2, atol=1e-6)
+    assert torch.allclose(task.forward_image(x), x, atol=1e-5)
+    task.anchor = None
+    assert torch.allclose(task.forward_image(x), x + 0.2, atol=1e-6)
+
+
+@needs_photos
+def test_the_anchor_a_run_trained_through_is_recorded_and_exported(tmp_path):
+    from nocturne_export.exporter import ExportError, export_network
+    from nocturne_models.checkpoint import read_metadata
+    cfg = tiny(os.path.join(HERE, "configs", "attention-unet-anchored.json"),
+               base_dir=str(tmp_path / "base"))
+    train(cfg, str(tmp_path / "run"), log=lambda s: None)
+    ckpt = str(tmp_path / "run" / "checkpoint.npz")
+    assert read_metadata(ckpt)["tone_anchor_sigma"] == cfg.tone_anchor_sigma
+    export_network("attention-unet", str(tmp_path / "pkg"), checkpoint=ckpt)
+    with open(tmp_path / "pkg" / "attention-unet.json", encoding="utf-8") as f:
+        assert json.load(f)["architecture"]["tone_anchor_sigma"] == cfg.tone_anchor_sigma
+    with pytest.raises(ExportError, match="trained through a tone anchor"):
+        export_network("attention-unet", str(tmp_path / "other"), checkpoint=ckpt,
+                       tone_anchor_sigma=cfg.tone_anchor_sigma + 1)
