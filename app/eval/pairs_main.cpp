@@ -10,8 +10,9 @@
 //
 // Prints a Markdown table per set and overall: PSNR, SSIM (core/metrics: Gaussian 11x11 window,
 // per channel), GT-mean PSNR, brightness out/ref (mean and mean |ratio - 1|), newly clipped
-// pixels, seconds per image. The contact sheet holds the pairs' pixels: write it outside the
-// repository (real-dev is for evaluation only).
+// pixels, seconds per image; the JSON also holds every output's own scores ("frames"). The
+// contact sheet holds the pairs' pixels: write it outside the repository (real-dev is for
+// evaluation only).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -30,6 +31,7 @@
 #include "core/io/ImageLoader.h"
 #include "core/pipeline/MethodDefaults.h"
 #include "core/pipeline/Pipeline.h"
+#include "core/base/JsonWriter.h"
 #include "core/base/RunContext.h"
 
 namespace core = nocturne::core;
@@ -90,16 +92,45 @@ std::string row(const std::string& name, const Sum& s)
     return buf;
 }
 
-std::string jsonRow(const Sum& s)
+void jsonRow(core::JsonWriter& w, const Sum& s)
 {
-    char buf[320];
     const double n = s.n;
-    std::snprintf(buf, sizeof buf,
-                  "{\"n\": %d, \"psnr\": %.4f, \"ssim\": %.5f, \"psnr_gt_mean\": %.4f, \"brightness\": %.4f, "
-                  "\"brightness_abs_error\": %.4f, \"newly_clipped\": %.5f, \"seconds_per_image\": %.4f}",
-                  s.n, s.psnr / n, s.ssim / n, s.gtMean / n, s.brightness / n, s.brightnessError / n, s.clipped / n,
-                  s.seconds / n);
-    return buf;
+    w.beginObject()
+        .key("n").value(s.n)
+        .key("psnr").value(s.psnr / n)
+        .key("ssim").value(s.ssim / n)
+        .key("psnr_gt_mean").value(s.gtMean / n)
+        .key("brightness").value(s.brightness / n)
+        .key("brightness_abs_error").value(s.brightnessError / n)
+        .key("newly_clipped").value(s.clipped / n)
+        .key("seconds_per_image").value(s.seconds / n)
+        .endObject();
+}
+
+// One method's output on one pair, so that a reader can see which photos a method improves or
+// damages, not only the means (models/training/ship_rule.py reports the worst frame).
+struct Output {
+    std::string method;
+    ev::PairScore score;
+    double seconds = 0;
+};
+
+struct Frame {
+    std::string id;   // "set/name"
+    std::vector<Output> outputs;
+};
+
+void jsonOutput(core::JsonWriter& w, const Output& out)
+{
+    const ev::PairScore& s = out.score;
+    w.beginObject()
+        .key("psnr").value(s.psnr)
+        .key("ssim").value(s.ssim)
+        .key("psnr_gt_mean").value(s.psnrGtMean)
+        .key("brightness").value(s.brightness)
+        .key("newly_clipped").value(s.newlyClipped)
+        .key("seconds").value(out.seconds)
+        .endObject();
 }
 
 }  // namespace
@@ -171,6 +202,7 @@ int main(int argc, char** argv)
     ev::ContactSheet sheet(labels);
     std::map<std::string, std::map<std::string, Sum>> sums;   // set (and "all") -> method -> sums
     std::map<std::string, int> sheetRowsPerSet;
+    std::vector<Frame> frames;   // in the order scored
 
     for (const ev::PhotoPair& pair : *pairs) {
         auto image = core::ImageLoader::load(pair.low);
@@ -181,6 +213,7 @@ int main(int argc, char** argv)
             continue;
         }
         std::vector<cv::Mat> columns{core::encodeSrgb(image->rgb).mat()};
+        frames.push_back({pair.set + "/" + pair.name, {}});
         for (const std::string& method : opt.methods) {
             core::ProcessParams params = opt.params;
             params.method = method == core::kAutoMethod
@@ -210,6 +243,7 @@ int main(int argc, char** argv)
                          score->psnrGtMean, score->brightness, 100 * score->newlyClipped, secs);
             sums[pair.set][method].add(*score, secs);
             sums["all"][method].add(*score, secs);
+            frames.back().outputs.push_back({method, *score, secs});
             columns.push_back(ev::quantise8(res->display.mat()));
         }
         columns.push_back(*reference);
@@ -224,27 +258,33 @@ int main(int argc, char** argv)
                                            : ("m " + std::to_string(opt.params.amplifier.m)).c_str(),
                   opt.params.gamma, opt.params.exposure == core::ExposureMode::Output ? "output" : "input",
                   opt.params.noiseReduction);
-    std::ostringstream json;
-    json << "{\n  \"pairs\": \"" << opt.root << "\",\n  \"settings\": \"" << settings << "\",\n  \"sets\": {";
-    bool firstSet = true;
+    core::JsonWriter json;
+    json.beginObject().key("pairs").value(opt.root).key("settings").value(settings).key("sets").beginObject();
     for (const auto& [set, perMethod] : sums) {
         md << "\n### " << set << " (" << settings << ")\n\n"
            << "| method | PSNR | SSIM | GT-mean PSNR | brightness out/ref | mean abs brightness error | newly clipped | s / image | n |\n"
            << "|---|---|---|---|---|---|---|---|---|\n";
-        json << (firstSet ? "" : ",") << "\n    \"" << set << "\": {";
-        firstSet = false;
-        bool firstMethod = true;
+        json.key(set).beginObject();
         for (const std::string& method : opt.methods) {
             auto it = perMethod.find(method);
             if (it == perMethod.end() || it->second.n == 0)
                 continue;
             md << row(method, it->second);
-            json << (firstMethod ? "" : ",") << "\n      \"" << method << "\": " << jsonRow(it->second);
-            firstMethod = false;
+            json.key(method);
+            jsonRow(json, it->second);
         }
-        json << "\n    }";
+        json.endObject();
     }
-    json << "\n  }\n}\n";
+    json.endObject().key("frames").beginObject();
+    for (const Frame& frame : frames) {
+        json.key(frame.id).beginObject();
+        for (const Output& out : frame.outputs) {
+            json.key(out.method);
+            jsonOutput(json, out);
+        }
+        json.endObject();
+    }
+    json.endObject().endObject();
     std::printf("%s", md.str().c_str());
     if (!opt.markdown.empty())
         std::ofstream(opt.markdown) << md.str();

@@ -45,19 +45,44 @@ def decide(figures: dict, network: str) -> tuple[bool, str]:
     return True, "beats amplify only + noise reduction and the best classical method on PSNR, SSIM and GT-mean PSNR"
 
 
-def summary(path: str) -> dict:
+def load(path: str) -> dict:
     with open(path) as f:
-        return json.load(f)["sets"]["all"]
+        return json.load(f)
 
 
-def table(figures: dict, ids: list[str], label: str) -> str:
-    lines = [f"| method ({label}) | PSNR | SSIM | GT-mean PSNR | brightness out/ref | s / image |",
-             "|---|---|---|---|---|---|"]
+def summary(doc: dict) -> dict:
+    return doc["sets"]["all"]
+
+
+def worst_frames(doc: dict, method: str) -> str:
+    """How the method's own outputs compare with "amplify only" on the same photos: how many
+    lose GT-mean PSNR, and the largest losses of GT-mean PSNR and SSIM, with their frames. The
+    means decide; this says whether a mean hides damaged photos. "" without per-frame scores
+    (JSON from before nocturne-eval-pairs wrote them)."""
+    frames = doc.get("frames", {})
+    deltas = [(name, out[method]["psnr_gt_mean"] - out["none"]["psnr_gt_mean"],
+               out[method]["ssim"] - out["none"]["ssim"])
+              for name, out in frames.items() if method in out and "none" in out]
+    if not deltas or method == "none":
+        return ""
+    worse = sum(1 for _, g, _ in deltas if g < 0)
+    g_name, g, _ = min(deltas, key=lambda d: d[1])
+    s_name, _, s = min(deltas, key=lambda d: d[2])
+    return (f"{worse} of {len(deltas)} lose; worst {g:+.2f} dB ({g_name}), "
+            f"SSIM {s:+.3f} ({s_name})")
+
+
+def table(doc: dict, ids: list[str], label: str) -> str:
+    figures = summary(doc)
+    lines = [f"| method ({label}) | PSNR | SSIM | GT-mean PSNR | brightness out/ref | s / image "
+             f"| frames against none |",
+             "|---|---|---|---|---|---|---|"]
     for m in ["none"] + list(CLASSICAL) + ids:
         if m in figures:
             r = figures[m]
             lines.append(f"| {m} | {r['psnr']:.2f} | {r['ssim']:.3f} | {r['psnr_gt_mean']:.2f} | "
-                         f"{r['brightness']:.2f} | {r['seconds_per_image']:.2f} |")
+                         f"{r['brightness']:.2f} | {r['seconds_per_image']:.2f} | "
+                         f"{worst_frames(doc, m)} |")
     return "\n".join(lines)
 
 
@@ -68,8 +93,10 @@ def main(argv=None) -> int:
     ap.add_argument("--models", default=MODELS)
     ap.add_argument("--write", action="store_true", help="update the manifests")
     args = ap.parse_args(argv)
-    srgb = summary(args.srgb)
-    raw = summary(args.raw) if args.raw else {}
+    srgb_doc = load(args.srgb)
+    raw_doc = load(args.raw) if args.raw else {}
+    srgb = summary(srgb_doc)
+    raw = summary(raw_doc) if raw_doc else {}
     manifests = sorted(glob.glob(os.path.join(args.models, "*.json")))
     by_kind = {"srgb": [], "raw": []}
     for path in manifests:
@@ -95,10 +122,10 @@ def main(argv=None) -> int:
                 json.dump(manifest, f, indent=2)
                 f.write("\n")
     print()
-    print(table(srgb, by_kind["srgb"], "real-dev"))
+    print(table(srgb_doc, by_kind["srgb"], "real-dev"))
     if raw:
         print()
-        print(table(raw, by_kind["raw"], "synthetic RAW pairs"))
+        print(table(raw_doc, by_kind["raw"], "synthetic RAW pairs"))
     return 0
 
 

@@ -38,7 +38,8 @@ void tst_EvalPairs::scoresRealPairsWithTheCliDefaults()
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     QFile f(dir.filePath("r.json"));
     QVERIFY(f.open(QIODevice::ReadOnly));
-    const QJsonObject sets = QJsonDocument::fromJson(f.readAll()).object().value("sets").toObject();
+    const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+    const QJsonObject sets = doc.value("sets").toObject();
     QVERIFY(sets.contains("all"));
     const QJsonObject all = sets.value("all").toObject();
     for (const char* method : {"auto", "none", "he"}) {
@@ -53,6 +54,20 @@ void tst_EvalPairs::scoresRealPairsWithTheCliDefaults()
         QVERIFY(m.value("brightness").toDouble() > 0.2 && m.value("brightness").toDouble() < 5.0);
         QVERIFY(m.value("newly_clipped").toDouble() >= 0.0 && m.value("newly_clipped").toDouble() <= 1.0);
         QVERIFY(m.value("seconds_per_image").toDouble() > 0.0);
+    }
+    // Every output's own scores: one frame per pair ("set/name"), each with every method, and
+    // the summary is their mean.
+    const QJsonObject frames = doc.value("frames").toObject();
+    QCOMPARE(frames.size(), sets.size() - 1);
+    for (const char* method : {"auto", "none", "he"}) {
+        double sum = 0.0;
+        for (auto it = frames.begin(); it != frames.end(); ++it) {
+            QVERIFY2(sets.contains(it.key().section('/', 0, 0)), qPrintable(it.key()));
+            const QJsonObject out = it.value().toObject().value(method).toObject();
+            QVERIFY2(out.contains("ssim") && out.contains("psnr_gt_mean"), qPrintable(it.key() + " " + method));
+            sum += out.value("psnr").toDouble();
+        }
+        QCOMPARE(sum / frames.size(), all.value(method).toObject().value("psnr").toDouble());
     }
     // "auto" is a real method choice: it scores exactly as the method it resolves to.
     QCOMPARE(all.value("auto").toObject().value("psnr").toDouble(), all.value("none").toObject().value("psnr").toDouble());

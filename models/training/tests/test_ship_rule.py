@@ -54,3 +54,15 @@ def test_write_leaves_the_kind_without_figures_alone(tmp_path):
     assert json.loads((tmp_path / "rawnet.json").read_text()) == raw_manifest
     written = json.loads((tmp_path / "srgbnet.json").read_text())
     assert written["experimental"] is False and "experimental_reason" not in written
+
+
+def test_the_table_names_the_frames_a_good_mean_hides():
+    """A network ahead on the mean can still damage a photo: the table says how many frames
+    lose against amplify only and which loses most, on GT-mean PSNR and on SSIM."""
+    frames = {"lol/1.png": {"none": dict(psnr_gt_mean=24.0, ssim=0.80), "net": dict(psnr_gt_mean=25.5, ssim=0.82)},
+              "lol/2.png": {"none": dict(psnr_gt_mean=22.0, ssim=0.70), "net": dict(psnr_gt_mean=21.2, ssim=0.71)},
+              "sice/3.png": {"none": dict(psnr_gt_mean=23.0, ssim=0.75), "net": dict(psnr_gt_mean=23.1, ssim=0.69)}}
+    assert ship_rule.worst_frames({"frames": frames}, "net") == \
+        "1 of 3 lose; worst -0.80 dB (lol/2.png), SSIM -0.060 (sice/3.png)"
+    assert ship_rule.worst_frames({"frames": frames}, "none") == ""
+    assert ship_rule.worst_frames({}, "net") == ""   # a JSON without per-frame scores
