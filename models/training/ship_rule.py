@@ -12,6 +12,10 @@ lists it only on request (nocturne-cli --experimental, View > Show Experimental 
 sRGB networks are judged on the --srgb figures (real photos); RAW networks on --raw (real-dev
 holds no RAW files, so a synthetic RAW set stands in until real RAW pairs exist). Prints the
 Markdown table for the model cards; --write updates the manifests in models/.
+
+The figures are necessary, not sufficient: a network that passes them but damages photos that a
+person sees at 100 % is held back by an entry in ship_holds.json ({id: what the pictures show}),
+kept with the rule so that every later run of it keeps the decision until the entry is removed.
 """
 import argparse
 import glob
@@ -21,6 +25,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.dirname(HERE)
+HOLDS = os.path.join(HERE, "ship_holds.json")
 CLASSICAL = ("he", "dhe", "retinex")
 METRICS = (("psnr", "PSNR", "{:.2f}"), ("ssim", "SSIM", "{:.3f}"), ("psnr_gt_mean", "GT-mean PSNR", "{:.2f}"))
 
@@ -43,6 +48,17 @@ def decide(figures: dict, network: str) -> tuple[bool, str]:
         return False, "does not beat amplify only + noise reduction and the best classical method (" \
             + "; ".join(failures) + ")"
     return True, "beats amplify only + noise reduction and the best classical method on PSNR, SSIM and GT-mean PSNR"
+
+
+def verdict(figures: dict, network: str, holds: dict) -> tuple[bool, str]:
+    """decide(), then the hold: a network that passes the figures but is held ships not."""
+    ships, reason = decide(figures, network)
+    if ships and network in holds:
+        net = figures[network]
+        return False, (f"passes the figures (PSNR {net['psnr']:.2f}, SSIM {net['ssim']:.3f}, "
+                       f"GT-mean PSNR {net['psnr_gt_mean']:.2f}) but is held back after looking "
+                       f"at its pictures: {holds[network]}")
+    return ships, reason
 
 
 def load(path: str) -> dict:
@@ -92,7 +108,9 @@ def main(argv=None) -> int:
     ap.add_argument("--raw", help="nocturne-eval-pairs JSON on a RAW pair set")
     ap.add_argument("--models", default=MODELS)
     ap.add_argument("--write", action="store_true", help="update the manifests")
+    ap.add_argument("--holds", default=HOLDS, help="networks held back despite their figures")
     args = ap.parse_args(argv)
+    holds = load(args.holds) if os.path.exists(args.holds) else {}
     srgb_doc = load(args.srgb)
     raw_doc = load(args.raw) if args.raw else {}
     srgb = summary(srgb_doc)
@@ -109,7 +127,7 @@ def main(argv=None) -> int:
         figures = srgb if kind == "srgb" else raw
         if not figures:
             continue  # no figures for this kind: its manifests keep their verdict
-        ships, reason = decide(figures, manifest["id"])
+        ships, reason = verdict(figures, manifest["id"], holds)
         where = "real-dev (50 real pairs)" if kind == "srgb" else "the synthetic RAW pairs (make_raw_pairs.sh)"
         print(f"{manifest['id']}: {'ships' if ships else 'experimental'}: {reason}, on {where}")
         if args.write:

@@ -66,3 +66,28 @@ def test_the_table_names_the_frames_a_good_mean_hides():
         "1 of 3 lose; worst -0.80 dB (lol/2.png), SSIM -0.060 (sice/3.png)"
     assert ship_rule.worst_frames({"frames": frames}, "none") == ""
     assert ship_rule.worst_frames({}, "net") == ""   # a JSON without per-frame scores
+
+
+def test_a_held_network_stays_experimental_with_what_its_pictures_show(tmp_path):
+    import json
+    good = dict(psnr=21.0, ssim=0.80, psnr_gt_mean=25.0, brightness=1.0, seconds_per_image=1.0)
+    summary = {"sets": {"all": figures(held=dict(good), free=dict(good))}}
+    for m in summary["sets"]["all"].values():
+        m.setdefault("brightness", 1.0)
+        m.setdefault("seconds_per_image", 0.1)
+    srgb = tmp_path / "realdev.json"
+    srgb.write_text(json.dumps(summary))
+    for net_id in ("held", "free"):
+        (tmp_path / f"{net_id}.json").write_text(json.dumps({"id": net_id, "input_kind": "srgb", "trained": True}))
+    holds = tmp_path / "holds.json"
+    holds.write_text(json.dumps({"held": "smears bright texture into grey blotches"}))
+    assert ship_rule.main(["--srgb", str(srgb), "--models", str(tmp_path), "--holds", str(holds), "--write"]) == 0
+    held = json.loads((tmp_path / "held.json").read_text())
+    assert held["experimental"] is True
+    assert "passes the figures" in held["experimental_reason"]
+    assert held["experimental_reason"].endswith("smears bright texture into grey blotches")
+    assert json.loads((tmp_path / "free.json").read_text())["experimental"] is False
+    # A hold never makes a failing network look better than its figures.
+    ships, reason = ship_rule.verdict(figures(held=dict(psnr=1.0, ssim=0.1, psnr_gt_mean=1.0)), "held",
+                                      {"held": "x"})
+    assert not ships and "does not beat" in reason
