@@ -41,6 +41,7 @@
 #include "core/io/ImageWriter.h"
 #include "core/metrics/ReferenceMetrics.h"
 #include "core/pipeline/Pipeline.h"
+#include "core/base/JsonWriter.h"
 #include "core/base/RunContext.h"
 
 namespace core = nocturne::core;
@@ -98,17 +99,6 @@ std::string jsonNumber(double v)
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
-}
-
-std::string jsonString(const std::string& s)
-{
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"' || ch == '\\')
-            out += '\\';
-        out += ch;
-    }
-    return out + "\"";
 }
 
 struct Summary {
@@ -267,8 +257,8 @@ int main(int argc, char** argv)
 
     // Summaries, markdown, JSON.
     std::ostringstream json;
-    json << "{\n  \"testset\": " << jsonString(opt.testset) << ",\n  \"ratio_mode\": "
-         << jsonString(opt.amplifierMode ? "amplifier" : "gt") << ",\n  \"m\": " << jsonNumber(opt.m)
+    json << "{\n  \"testset\": " << core::JsonWriter::quote(opt.testset) << ",\n  \"ratio_mode\": "
+         << core::JsonWriter::quote(opt.amplifierMode ? "amplifier" : "gt") << ",\n  \"m\": " << jsonNumber(opt.m)
          << ",\n  \"gamma\": " << jsonNumber(opt.gamma)
          << ",\n  \"metrics\": \"PSNR, SSIM and MS-SSIM (Gaussian 11x11 sigma 1.5, per channel, mean) "
             "of the display output vs the display target; psnr_gc vs the target gamma-corrected to "
@@ -295,7 +285,7 @@ int main(int argc, char** argv)
                     "|---|---|---|---|---|---|---|---|\n",
                     setName == "raw" ? "RAW" : "sRGB", opt.amplifierMode ? "Eq. 5 amplifier" : "GT",
                     opt.amplifierMode ? (", m = " + jsonNumber(opt.m)).c_str() : "");
-        json << (firstSet ? "" : ",") << "\n    " << jsonString(setName) << ": {\n      \"summary\": {";
+        json << (firstSet ? "" : ",") << "\n    " << core::JsonWriter::quote(setName) << ": {\n      \"summary\": {";
         firstSet = false;
         bool firstM = true;
         for (const std::string& method : opt.methods) {
@@ -306,7 +296,7 @@ int main(int argc, char** argv)
             const double n = m.n;
             std::printf("| %s | %.2f | %.4f | %.4f | %.2f | %.3f | %.3f | %d |\n", method.c_str(), m.psnr / n,
                         m.ssim / n, m.msssim / n, m.psnrGc / n, m.lumCorr / n, m.seconds / n, m.n);
-            json << (firstM ? "" : ",") << "\n        " << jsonString(method) << ": {\"n\": " << m.n
+            json << (firstM ? "" : ",") << "\n        " << core::JsonWriter::quote(method) << ": {\"n\": " << m.n
                  << ", \"psnr\": " << jsonNumber(m.psnr / n) << ", \"ssim\": " << jsonNumber(m.ssim / n)
                  << ", \"msssim\": " << jsonNumber(m.msssim / n) << ", \"psnr_gc\": "
                  << jsonNumber(m.psnrGc / n) << ", \"luma_corr\": " << jsonNumber(m.lumCorr / n)
@@ -330,8 +320,8 @@ int main(int argc, char** argv)
         for (const Score& s : list) {
             if (!s.applicable)
                 continue;
-            json << (firstC ? "" : ",") << "\n        {\"case\": " << jsonString(s.caseId)
-                 << ", \"method\": " << jsonString(s.method) << ", \"gain\": " << jsonNumber(s.gain)
+            json << (firstC ? "" : ",") << "\n        {\"case\": " << core::JsonWriter::quote(s.caseId)
+                 << ", \"method\": " << core::JsonWriter::quote(s.method) << ", \"gain\": " << jsonNumber(s.gain)
                  << ", \"psnr\": " << jsonNumber(s.psnr) << ", \"ssim\": " << jsonNumber(s.ssim)
                  << ", \"msssim\": " << jsonNumber(s.msssim) << ", \"psnr_gc\": " << jsonNumber(s.psnrGc)
                  << ", \"luma_corr\": " << jsonNumber(s.lumCorr)
