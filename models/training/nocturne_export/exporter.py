@@ -20,6 +20,7 @@ from nocturne_models import complexity, registry
 from nocturne_models.checkpoint import load_npz, read_metadata
 from nocturne_models.common import kaiming_reinit
 from nocturne_models.common import InferenceWrapper
+from nocturne_models.tone_anchor import anchorable
 from nocturne_models.weightnorm import fold_weight_norm
 
 from .cards import DEFAULT_ATTENTION_UNET_BASE, FORMAT_VERSION, card
@@ -118,16 +119,6 @@ def build_training_form(net_id: str, checkpoint: Optional[str] = None, seed: Opt
     except (KeyError, ValueError) as e:
         raise ExportError(f"cannot load {checkpoint} into {net_id}: {e}") from e
     return model
-
-
-def anchorable(net_id: str, output: str) -> bool:
-    """Whether a tone anchor can give this network's picture its input's coarse content: sRGB
-    networks whose output has their input's size, and RAW networks that output linear camera
-    RGB (the space of their mosaic input)."""
-    c = card(net_id)
-    if c.input_kind == "srgb":
-        return c.scale_factor == 1 and float(c.input_scale) == 1.0
-    return output == "camera_linear"
 
 
 def inference_form(net_id: str, model: nn.Module, tone_anchor_sigma: float = 0.0,

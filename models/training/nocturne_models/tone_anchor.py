@@ -7,6 +7,18 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .registry import spec
+
+
+def anchorable(net_id: str, output: str = "display") -> bool:
+    """Whether a tone anchor can give this network's picture its input's coarse content: sRGB
+    networks whose output has their input's size (not NEID, which sees half the input), and RAW
+    networks that output linear camera RGB (the space of their mosaic input)."""
+    s = spec(net_id)
+    if s.input_kind == "srgb":
+        return s.scale_factor == 1 and s.input_divisor == 1
+    return output == "camera_linear"
+
 
 class ToneAnchor(nn.Module):
     """image - G(image) + G(reference), G a Gaussian of `sigma` pixels with reflected borders:

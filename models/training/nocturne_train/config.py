@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 from nocturne_data.dataset import MODES, PAIR_FUNCTIONS
 from nocturne_models import registry
 from nocturne_models.losses import BAGANGeneratorLoss, NEIDLoss, l1_ssim_loss
+from nocturne_models.tone_anchor import anchorable
 
 from .typed_json import DERIVED, Strict, check_kwargs, from_dict, read_json
 
@@ -160,8 +161,8 @@ def check(cfg: TrainConfig, where: str) -> None:
     if cfg.tone_anchor_sigma < 0:
         raise ValueError(f"{where}: 'tone_anchor_sigma' must be >= 0, got {cfg.tone_anchor_sigma}")
     if cfg.tone_anchor_sigma > 0:
-        s = registry.spec(cfg.network)
-        if s.input_kind != "srgb" or s.scale_factor != 1 or cfg.loss in ("neid", "ba-gan"):
+        # Training anchors to the network's own input, so only the sRGB form applies here.
+        if not anchorable(cfg.network) or cfg.loss in ("neid", "ba-gan"):
             raise ValueError(f"{where}: 'tone_anchor_sigma' needs a same-size sRGB network trained "
                              f"on an image loss (ba-gan or attention-unet with l1 / l1_ssim), "
                              f"not {cfg.network} with loss {cfg.loss!r}")
