@@ -9,7 +9,10 @@
 
 --outputs holds the CLI's PNG exports (<set>/<name>_nocturne.png) of <pairs>/<set>/low/<name>.png.
 --detail-from adds columns scoring the --outputs picture's coarse tones with the fine detail of
-another method's exports. Prints one Markdown row per set and one for all pairs (means in dB);
+another method's exports. --transfer adds columns for curves fitted on *other* photos' references
+and applied blind (nocturne_eval/headroom.transfer_scores: could the curve oracle be learnt?); --blind adds
+corrections computed from the output alone (fixed gammas, automatic white balance).
+Prints one Markdown row per set and one for all pairs (means in dB);
 no pixels are written.
 """
 import argparse
@@ -34,6 +37,16 @@ def output_for(root: str, subset: str, name: str, suffix: str) -> str:
     return os.path.join(root, subset, os.path.splitext(name)[0] + suffix + ".png")
 
 
+def mean_of(rows: list[dict[str, float]], key: str) -> str:
+    """Mean over the rows that have the key; a column some frames lack (no other set to transfer
+    from) says so rather than averaging fewer frames silently."""
+    values = [r[key] for r in rows if key in r]
+    if not values:
+        return "-"
+    text = f"{np.mean(values):.2f}"
+    return text if len(values) == len(rows) else f"{text} ({len(values)} of {len(rows)})"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", required=True)
@@ -41,9 +54,12 @@ def main(argv=None) -> int:
     ap.add_argument("--detail-from")
     ap.add_argument("--suffix", default="_nocturne")
     ap.add_argument("--sigmas", type=float, nargs="+", default=[2.0, 4.0])
+    ap.add_argument("--transfer", action="store_true")
+    ap.add_argument("--blind", action="store_true")
     args = ap.parse_args(argv)
 
     rows: dict[str, list[dict[str, float]]] = {}
+    frames: list[tuple[str, np.ndarray, np.ndarray, dict[str, float]]] = []
     for high in sorted(glob.glob(os.path.join(args.pairs, "*", "high", "*.png"))):
         subset = os.path.basename(os.path.dirname(os.path.dirname(high)))
         name = os.path.basename(high)
@@ -59,15 +75,22 @@ def main(argv=None) -> int:
             for s in args.sigmas:
                 mixed = headroom.quantise8(headroom.mix_frequencies(out, other, s))
                 r[f"mixed{s:g}_gt_mean"] = headroom.psnr(headroom.quantise8(headroom.gt_mean(mixed, ref)), ref)
+        if args.blind:
+            r.update(headroom.blind_scores(out, ref))
         rows.setdefault(subset, []).append(r)
+        if args.transfer:
+            frames.append((subset, out, ref, r))
     if not rows:
         raise SystemExit(f"headroom.py: no <set>/high/*.png pairs under {args.pairs}")
+    if args.transfer:
+        for (*_, r), t in zip(frames, headroom.transfer_scores([f[:3] for f in frames])):
+            r.update(t)
     rows["all"] = [r for subset in list(rows) for r in rows[subset]]
-    keys = list(rows["all"][0])
+    keys = list(dict.fromkeys(k for r in rows["all"] for k in r))
     print("| set | n | " + " | ".join(keys) + " |")
     print("|---|---|" + "---|" * len(keys))
     for subset, rs in rows.items():
-        print(f"| {subset} | {len(rs)} | " + " | ".join(f"{np.mean([r[k] for r in rs]):.2f}" for k in keys) + " |")
+        print(f"| {subset} | {len(rs)} | " + " | ".join(mean_of(rs, k) for k in keys) + " |")
     return 0
 
 

@@ -15,6 +15,21 @@ fitted *to that reference* (oracles, so upper bounds, never something to ship):
 
 What an oracle gains is at most what a per-image global correction could gain; what is left after
 ``curve_matrix`` is local (noise, local contrast, texture, misalignment between the captures).
+
+``transfer_scores`` asks the next question: could that curve be *learnt*? It fits the curve on
+other photos' references, never the scored photo's own, and applies it blind:
+
+- ``curve_same_set``: pooled over the other photos of the same set (same camera, same people);
+- ``curve_other_sets``: pooled over the other sets' photos (a new camera);
+- ``curve_nearest``: the curve of the same-set photo whose output histogram is closest (the
+  simplest predictor that looks at the photo's content).
+
+These use real references of other photos, so they bound from above what training on photos like
+these could transfer; a gain that vanishes here cannot be had from synthesis either.
+
+``blind_scores`` tries corrections that need no reference at all (GT-mean aside): a fixed gamma
+on the display values, and white balance estimated from the photo itself (grey world and shades
+of grey, p = 4, in linear light, at half strength as cautious auto white balance is applied).
 """
 from __future__ import annotations
 
@@ -56,14 +71,7 @@ def fit_matrix(out: np.ndarray, ref: np.ndarray, affine: bool = False) -> np.nda
 
 def fit_curve(out: np.ndarray, ref: np.ndarray) -> np.ndarray:
     """Each 8-bit level of each channel replaced by the mean reference value at that level."""
-    fitted = np.empty_like(out)
-    for c in range(3):
-        level = np.clip(np.round(out[..., c] * 255.0), 0, 255).astype(np.int64).ravel()
-        count = np.bincount(level, minlength=256)
-        total = np.bincount(level, weights=ref[..., c].ravel(), minlength=256)
-        table = np.where(count > 0, total / np.maximum(count, 1), 0.0)
-        fitted[..., c] = table[level].reshape(out.shape[:2])
-    return fitted
+    return apply_table(out, curve_table(*level_stats(out, ref)))
 
 
 def score(out: np.ndarray, ref: np.ndarray) -> dict[str, float]:
@@ -89,3 +97,91 @@ def mix_frequencies(low_from: np.ndarray, high_from: np.ndarray, sigma: float) -
     import cv2
     return (cv2.GaussianBlur(low_from, (0, 0), sigma) + high_from
             - cv2.GaussianBlur(high_from, (0, 0), sigma))
+
+
+HIST_BINS = 32
+
+
+def level_stats(out: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel and 8-bit output level: the share of pixels at it and the reference's summed
+    value there, both divided by the pixel count so that every photo weighs the same."""
+    level = np.clip(np.round(out * 255.0), 0, 255).astype(np.int64)
+    n = level[..., 0].size
+    count = np.stack([np.bincount(level[..., c].ravel(), minlength=256) for c in range(3)]) / n
+    total = np.stack([np.bincount(level[..., c].ravel(), weights=ref[..., c].ravel(), minlength=256)
+                      for c in range(3)]) / n
+    return count, total
+
+
+def curve_table(count: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """3 x 256 table from pooled level_stats; levels nobody saw are interpolated between their
+    neighbours (identity where a channel saw nothing)."""
+    levels = np.arange(256)
+    table = np.tile(levels / 255.0, (3, 1))
+    for c in range(3):
+        seen = np.nonzero(count[c] > 0)[0]
+        if seen.size:
+            table[c] = np.interp(levels, seen, total[c, seen] / count[c, seen])
+    return table
+
+
+def apply_table(out: np.ndarray, table: np.ndarray) -> np.ndarray:
+    level = np.clip(np.round(out * 255.0), 0, 255).astype(np.int64)
+    return np.stack([table[c][level[..., c]] for c in range(3)], axis=-1)
+
+
+def luma_histogram(out: np.ndarray) -> np.ndarray:
+    h, _ = np.histogram(out @ LUMA, bins=HIST_BINS, range=(0.0, 1.0))
+    return h / max(h.sum(), 1)
+
+
+def transfer_scores(frames: list[tuple[str, np.ndarray, np.ndarray]]) -> list[dict[str, float]]:
+    """frames: (set, out, ref) as for score(). For each frame, GT-mean PSNR after curves fitted on
+    other frames (see the module text); a key is missing where no other frame qualifies."""
+    stats = [level_stats(out, ref) for _, out, ref in frames]
+    hists = [luma_histogram(out) for _, out, _ in frames]
+    result = []
+    for i, (subset, out, ref) in enumerate(frames):
+        pools = {
+            "curve_same_set": [j for j, f in enumerate(frames) if j != i and f[0] == subset],
+            "curve_other_sets": [j for j, f in enumerate(frames) if f[0] != subset],
+        }
+        same = pools["curve_same_set"]
+        if same:
+            pools["curve_nearest"] = [min(same, key=lambda j: float(np.abs(hists[j] - hists[i]).sum()))]
+        r = {}
+        for key, pool in pools.items():
+            if not pool:
+                continue
+            table = curve_table(sum(stats[j][0] for j in pool), sum(stats[j][1] for j in pool))
+            r[key] = psnr(quantise8(gt_mean(apply_table(out, table), ref)), ref)
+        result.append(r)
+    return result
+
+
+BLIND_GAMMAS = (0.9, 1.1)
+
+
+def srgb_to_linear(x: np.ndarray) -> np.ndarray:
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return np.where(x <= 0.0031308, 12.92 * x, 1.055 * x ** (1 / 2.4) - 0.055)
+
+
+def auto_white_balance(out: np.ndarray, p: float, strength: float = 0.5) -> np.ndarray:
+    """Shades-of-grey white balance (p = 1 is grey world): each channel's p-norm brought towards
+    the norm's luma, gains raised to `strength`."""
+    lin = srgb_to_linear(out)
+    norm = np.maximum((lin.reshape(-1, 3) ** p).mean(axis=0) ** (1.0 / p), 1e-6)
+    return linear_to_srgb(lin * ((norm @ LUMA) / norm) ** strength)
+
+
+def blind_scores(out: np.ndarray, ref: np.ndarray) -> dict[str, float]:
+    """GT-mean PSNR after corrections computed from the output alone (see the module text)."""
+    variants = {f"gamma{g:g}": np.clip(out, 0.0, 1.0) ** g for g in BLIND_GAMMAS}
+    variants["grey_world"] = auto_white_balance(out, 1.0)
+    variants["shades_of_grey"] = auto_white_balance(out, 4.0)
+    return {k: psnr(quantise8(gt_mean(quantise8(v), ref)), ref) for k, v in variants.items()}

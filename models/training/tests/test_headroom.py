@@ -78,7 +78,84 @@ def test_command_reports_every_set_and_the_total(tmp_path):
     lines = [l for l in run.stdout.splitlines() if l.startswith("| ") and not l.startswith("| set")]
     assert [l.split("|")[1].strip() for l in lines] == ["a", "b", "all"]
     assert [l.split("|")[2].strip() for l in lines] == ["2", "1", "3"]
+    transfer = subprocess.run([sys.executable, os.path.join(HERE, "..", "headroom.py"), "--pairs",
+                               str(tmp_path / "pairs"), "--outputs", str(tmp_path / "out"), "--transfer"],
+                              capture_output=True, text=True, check=True)
+    table = [l.split("|")[1:-1] for l in transfer.stdout.splitlines() if l.startswith("| ")]
+    column = [c.strip() for c in table[0]].index("curve_same_set")
+    same_set = {row[0].strip(): row[column].strip() for row in table[1:]}
+    # set b has one photo: nothing of its own set to learn from, and the total says it lacks it
+    assert same_set["b"] == "-" and same_set["all"].endswith("(2 of 3)")
+    assert not same_set["a"].endswith(")")
     missing = subprocess.run([sys.executable, os.path.join(HERE, "..", "headroom.py"), "--pairs",
                               str(tmp_path / "pairs"), "--outputs", str(tmp_path / "nowhere")],
                              capture_output=True, text=True)
     assert missing.returncode != 0 and "cannot read" in missing.stderr
+
+
+def test_fit_curve_is_the_table_of_the_photos_own_level_means():
+    ref = scene(6)
+    out = headroom.quantise8(ref ** 1.5)
+    fitted = headroom.fit_curve(out, ref)
+    level = np.round(out[..., 1] * 255).astype(int)
+    some = level == np.bincount(level.ravel()).argmax()
+    assert np.allclose(fitted[..., 1][some], ref[..., 1][some].mean())
+
+
+def test_curve_table_interpolates_levels_nobody_saw_and_is_identity_for_an_empty_channel():
+    count = np.zeros((3, 256))
+    total = np.zeros((3, 256))
+    count[0, [10, 20]] = 1.0
+    total[0, [10, 20]] = [0.2, 0.4]
+    table = headroom.curve_table(count, total)
+    assert np.isclose(table[0, 15], 0.3) and np.isclose(table[0, 0], 0.2) and np.isclose(table[0, 255], 0.4)
+    assert np.allclose(table[1], np.arange(256) / 255.0)
+
+
+def test_a_curve_shared_by_every_photo_transfers_and_a_photo_specific_one_does_not():
+    """A camera's fixed rendering can be learnt from other photos; a tone choice made afresh for
+    each reference (here, gamma drawn per photo) cannot: the per-photo oracle recovers it, the
+    transferred curves do not."""
+    shared, specific = [], []
+    for i in range(6):
+        ref = scene(20 + i)
+        shared.append(("a" if i < 3 else "b", headroom.quantise8(ref ** 1.6), ref))
+        out = headroom.quantise8(ref ** (0.6 if i % 2 else 1.6))
+        specific.append(("a", out, ref))
+    for r, (_, out, ref) in zip(headroom.transfer_scores(shared), shared):
+        base = headroom.psnr(headroom.quantise8(headroom.gt_mean(out, ref)), ref)
+        assert r["curve_same_set"] > base + 10 and r["curve_other_sets"] > base + 10
+    for r, (_, out, ref) in zip(headroom.transfer_scores(specific), specific):
+        oracle = headroom.score(out, ref)["curve"]
+        assert r["curve_same_set"] < oracle - 10
+        assert "curve_other_sets" not in r
+
+
+def test_nearest_takes_the_curve_of_the_photo_with_the_closest_histogram():
+    """Two renderings told apart by their histograms: the nearest neighbour picks the right one,
+    the pooled curve averages them."""
+    frames = []
+    for i in range(4):
+        ref = scene(30 + i)
+        frames.append(("a", headroom.quantise8(0.5 * ref if i < 2 else 0.2 + 0.8 * ref ** 2), ref))
+    for r in headroom.transfer_scores(frames):
+        assert r["curve_nearest"] > r["curve_same_set"] + 3
+
+
+def test_auto_white_balance_moves_a_cast_grey_scene_towards_neutral_by_its_strength():
+    grey = headroom.linear_to_srgb(np.full((16, 16, 3), 0.2) * np.array([1.3, 1.0, 0.7]))
+    full = headroom.srgb_to_linear(headroom.auto_white_balance(grey, 1.0, strength=1.0))
+    assert np.ptp(full[0, 0]) < 1e-6
+    half = headroom.srgb_to_linear(headroom.auto_white_balance(grey, 4.0))
+    cast = headroom.srgb_to_linear(grey)
+    assert 0 < np.ptp(half[0, 0]) < 0.6 * np.ptp(cast[0, 0])
+
+
+def test_blind_scores_reward_the_correction_that_undoes_the_damage():
+    ref = scene(40)
+    darker_midtones = headroom.quantise8(ref ** (1 / 0.9))
+    s = headroom.blind_scores(darker_midtones, ref)
+    assert s["gamma0.9"] > s["gamma1.1"] + 5
+    cast = headroom.quantise8(headroom.linear_to_srgb(headroom.srgb_to_linear(ref) * np.array([1.25, 1.0, 0.8])))
+    s = headroom.blind_scores(cast, ref)
+    assert s["grey_world"] > headroom.psnr(headroom.quantise8(headroom.gt_mean(cast, ref)), ref) + 1
