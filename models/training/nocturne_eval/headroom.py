@@ -162,21 +162,15 @@ def transfer_scores(frames: list[tuple[str, np.ndarray, np.ndarray]]) -> list[di
 BLIND_GAMMAS = (0.9, 1.1)
 
 
-def srgb_to_linear(x: np.ndarray) -> np.ndarray:
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
-
-
-def linear_to_srgb(x: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0.0, 1.0)
-    return np.where(x <= 0.0031308, 12.92 * x, 1.055 * x ** (1 / 2.4) - 0.055)
-
-
 def auto_white_balance(out: np.ndarray, p: float, strength: float = 0.5) -> np.ndarray:
     """Shades-of-grey white balance (p = 1 is grey world): each channel's p-norm brought towards
     the norm's luma, gains raised to `strength`."""
-    lin = srgb_to_linear(out)
+    import torch
+    from nocturne_data.engine_exposure import linear_to_srgb, srgb_to_linear
+    lin = srgb_to_linear(torch.from_numpy(out)).numpy()
     norm = np.maximum((lin.reshape(-1, 3) ** p).mean(axis=0) ** (1.0 / p), 1e-6)
-    return linear_to_srgb(lin * ((norm @ LUMA) / norm) ** strength)
+    balanced = np.clip(lin * ((norm @ LUMA) / norm) ** strength, 0.0, 1.0)
+    return linear_to_srgb(torch.from_numpy(balanced)).numpy()
 
 
 def blind_scores(out: np.ndarray, ref: np.ndarray) -> dict[str, float]:
