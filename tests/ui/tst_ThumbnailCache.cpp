@@ -1,7 +1,12 @@
 // ThumbnailCache: film-strip thumbnails from RAW previews or half-size decodes, off the UI
 // thread, brightened, cached in memory and on disk, with per-file errors.
+#include <atomic>
+
 #include <QDir>
 #include <QFile>
+#include <QSemaphore>
+#include <QThread>
+#include <QTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -26,6 +31,7 @@ private slots:
     void badFilesFailWithTheirNameAndReason_data();
     void badFilesFailWithTheirNameAndReason();
     void diskCacheServesASecondSessionAndFollowsEdits();
+    void decodingNeverHoldsTheCallersThread();
 
 private:
     QImage waitFor(ui::ThumbnailCache& cache, const QString& path);
@@ -194,6 +200,54 @@ void tst_ThumbnailCache::diskCacheServesASecondSessionAndFollowsEdits()
     const QImage edited = waitFor(again, png);
     QCOMPARE(edited.size(), QSize(100, 160));
     QCOMPARE(QDir(folder).entryList(QDir::Files).size(), 2);
+}
+
+void tst_ThumbnailCache::decodingNeverHoldsTheCallersThread()
+{
+    // A decoder that does not finish until the test lets it: were decoding done on the
+    // caller's thread, request() could not return while it waits, and the test would fail
+    // (after the decoder gives up) instead of passing.
+    QSemaphore started;
+    QSemaphore release;
+    std::atomic<QThread*> decodedOn{nullptr};
+    std::atomic<int> decodes{0};
+    const QImage made = [] {
+        QImage image(16, 12, QImage::Format_RGB888);
+        image.fill(QColor(90, 60, 30));
+        return image;
+    }();
+    ui::ThumbnailCache cache({}, nullptr, [&](const QString&, QString* error) {
+        decodedOn = QThread::currentThread();
+        ++decodes;
+        started.release();
+        if (!release.tryAcquire(1, 30000)) {
+            *error = QStringLiteral("the test never released the decoder");
+            return QImage();
+        }
+        return made;
+    });
+    QSignalSpy ready(&cache, &ui::ThumbnailCache::thumbnailReady);
+    QSignalSpy failed(&cache, &ui::ThumbnailCache::thumbnailFailed);
+    const QString path = m_dir.filePath(QStringLiteral("held.png"));
+
+    QVERIFY(cache.request(path).isNull());
+    QVERIFY(started.tryAcquire(1, 20000));   // the decoder is running, and holding
+    QVERIFY(decodedOn.load() != QThread::currentThread());
+    // The caller's event loop keeps turning while the decoder holds its thread.
+    bool ticked = false;
+    QTimer::singleShot(0, this, [&] { ticked = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(ticked, 5000);
+    // Asking again while it is pending starts no second decode.
+    QVERIFY(cache.request(path).isNull());
+    QCOMPARE(ready.count(), 0);
+
+    release.release();
+    QVERIFY(ready.wait(20000));
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(ready.first().at(0).toString(), path);
+    QCOMPARE(ready.first().at(1).value<QImage>(), made);
+    QCOMPARE(cache.request(path), made);   // from memory, at once
+    QCOMPARE(decodes.load(), 1);
 }
 
 QTEST_MAIN(tst_ThumbnailCache)

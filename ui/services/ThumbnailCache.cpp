@@ -32,31 +32,33 @@ QString keyOf(const QString& path)
     return QString::fromLatin1(QCryptographicHash::hash(identity.toUtf8(), QCryptographicHash::Sha1).toHex());
 }
 
-Outcome render(const QString& path, const QString& diskFile)
+Outcome render(const ThumbnailCache::Decoder& decoder, const QString& path, const QString& diskFile)
 {
     if (!diskFile.isEmpty()) {
         const QImage cached(diskFile);
         if (!cached.isNull())
             return {cached.convertToFormat(QImage::Format_RGB888), {}};   // as freshly made ones
     }
-    core::DecodeOptions options;
-    options.maxPixels = PreviewSource::decodeLimit();
-    auto small = core::ImageLoader::loadThumbnail(path.toStdString(), ThumbnailCache::kEdge, options);
-    if (!small)
-        return {{}, QString::fromStdString(small.error().describe())};
-    const QImage image = amplifiedForDisplay(*small);
+    Outcome outcome;
+    outcome.image = decoder(path, &outcome.error);
+    if (outcome.image.isNull()) {
+        if (outcome.error.isEmpty())
+            outcome.error = path + QStringLiteral(": no thumbnail could be made");
+        return outcome;
+    }
     if (!diskFile.isEmpty()) {
         // QSaveFile writes beside the target and renames: a killed editor leaves no half PNG.
         QSaveFile out(diskFile);
-        if (out.open(QIODevice::WriteOnly) && image.save(&out, "PNG"))
+        if (out.open(QIODevice::WriteOnly) && outcome.image.save(&out, "PNG"))
             out.commit();
     }
-    return {image, {}};
+    return outcome;
 }
 
 }  // namespace
 
-ThumbnailCache::ThumbnailCache(QString diskFolder, QObject* parent) : QObject(parent), m_folder(std::move(diskFolder))
+ThumbnailCache::ThumbnailCache(QString diskFolder, QObject* parent, Decoder decoder)
+    : QObject(parent), m_folder(std::move(diskFolder)), m_decoder(decoder ? std::move(decoder) : Decoder(&decodeThumbnail))
 {
     m_pool.setMaxThreadCount(1);
     m_pool.setThreadPriority(QThread::LowPriority);   // the preview render comes first
@@ -68,6 +70,19 @@ ThumbnailCache::~ThumbnailCache()
 {
     m_pool.clear();
     m_pool.waitForDone();
+}
+
+QImage ThumbnailCache::decodeThumbnail(const QString& path, QString* error)
+{
+    core::DecodeOptions options;
+    options.maxPixels = PreviewSource::decodeLimit();
+    auto small = core::ImageLoader::loadThumbnail(path.toStdString(), kEdge, options);
+    if (!small) {
+        if (error)
+            *error = QString::fromStdString(small.error().describe());
+        return {};
+    }
+    return amplifiedForDisplay(*small);
 }
 
 QString ThumbnailCache::defaultFolder()
@@ -97,7 +112,7 @@ QImage ThumbnailCache::request(const QString& path)
         m_memory.insert(key, outcome.image);
         emit thumbnailReady(path, outcome.image);
     });
-    watcher->setFuture(QtConcurrent::run(&m_pool, [path, diskFile] { return render(path, diskFile); }));
+    watcher->setFuture(QtConcurrent::run(&m_pool, [decoder = m_decoder, path, diskFile] { return render(decoder, path, diskFile); }));
     return {};
 }
 
