@@ -1,6 +1,7 @@
 #include "app/cli/CliOptions.h"
 
 #include <cerrno>
+#include <cmath>
 #include <charconv>
 #include <cstdlib>
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "core/enhance/Gamma.h"
 #include "core/enhance/NoiseReduction.h"
+#include "core/enhance/WhiteBalance.h"
 #include "core/pipeline/MethodDefaults.h"
 
 namespace nocturne::cli {
@@ -55,7 +57,7 @@ bool takesValue(std::string_view name)
         "--output", "--method", "--m", "--ratio", "--amplifier", "--gamma", "--format", "--color-space",
         "--quality", "--bits", "--jobs", "--suffix", "--overwrite", "--max-pixels",
         "--device", "--threads", "--tile", "--model-dir", "--noise-reduction", "--exposure",
-        "--params", "--precision", "--layout"};
+        "--params", "--precision", "--layout", "--white-balance", "--temperature", "--tint"};
     for (auto v : kValued)
         if (v == name)
             return true;
@@ -124,6 +126,18 @@ core::Result<void> apply(CliOptions& o, const std::string& name, const std::stri
             o.params.exposure = core::ExposureMode::Input;
         else
             return badValue(name, value, "'output' (every method at amplify-only brightness) or 'input' (papers')");
+    } else if (name == "--white-balance") {
+        if (value == "auto")
+            o.params.whiteBalance.automatic = true;
+        else if (value == "as-shot")
+            o.params.whiteBalance.automatic = false;
+        else
+            return badValue(name, value, "'as-shot' (the photo's own) or 'auto' (half-way to neutral)");
+    } else if (name == "--temperature" || name == "--tint") {
+        const auto v = toDouble(value);
+        if (!v || std::abs(*v) > core::WhiteBalance::kMaxShift)
+            return badValue(name, value, "a shift between -100 and 100 (0 = none)");
+        (name == "--tint" ? o.params.whiteBalance.tint : o.params.whiteBalance.temperature) = *v;
     } else if (name == "--format") {
         if (value == "jpeg" || value == "jpg")
             o.exportOptions.format = core::ExportFormat::Jpeg;
@@ -330,6 +344,11 @@ Processing:
                            (manifest amplifier "engine", e.g. ba-gan); default 1,
                            0 = off; other networks denoise themselves
       --gamma FLOAT        output gamma, 1-4 (default 2.2)
+      --white-balance WB   as-shot (default: the photo's own balance) or auto: the
+                           light's colour (shades of grey) corrected half way, which
+                           keeps a lamp-lit scene's warmth but removes most of its cast
+      --temperature T      -100 (cooler) to 100 (warmer), on top of the balance; 0
+      --tint T             -100 (greener) to 100 (more magenta), on top; 0
       --params FILE        start from settings saved by the editor (File > Save
                            Settings; a .nocturne.json file); the options above
                            override single settings of the file

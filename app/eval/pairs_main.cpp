@@ -4,7 +4,8 @@
 // unless options are given.
 //
 //   nocturne-eval-pairs --pairs DIR [--methods a,b,...] [--m M | --ratio R] [--gamma G]
-//                       [--exposure output|input] [--noise-reduction S] [--per-set N]
+//                       [--exposure output|input] [--noise-reduction S] [--white-balance auto|as-shot]
+//                       [--per-set N]
 //                       [--model-dir DIR] [--threads N] [--experimental]
 //                       [--markdown FILE] [--json FILE] [--sheet FILE.png] [--sheet-rows N]
 //
@@ -76,7 +77,7 @@ int usage(const std::string& why)
 {
     std::fprintf(stderr,
                  "nocturne-eval-pairs: %s\nusage: nocturne-eval-pairs --pairs DIR [--methods a,b] [--m M | --ratio R] "
-                 "[--gamma G] [--exposure output|input] [--noise-reduction S] [--per-set N] [--model-dir DIR] "
+                 "[--gamma G] [--exposure output|input] [--noise-reduction S] [--white-balance auto|as-shot] [--per-set N] [--model-dir DIR] "
                  "[--threads N] [--experimental] [--markdown FILE] [--json FILE] [--sheet FILE.png] [--sheet-rows N]\n",
                  why.c_str());
     return 2;
@@ -157,6 +158,12 @@ int main(int argc, char** argv)
                 if (v != "output" && v != "input")
                     return usage("--exposure must be output or input");
                 opt.params.exposure = v == "output" ? core::ExposureMode::Output : core::ExposureMode::Input;
+            }
+            else if (a == "--white-balance") {
+                const std::string v = next();
+                if (v != "auto" && v != "as-shot")
+                    return usage("--white-balance must be auto or as-shot");
+                opt.params.whiteBalance.automatic = v == "auto";
             }
             else if (a == "--per-set") opt.perSet = std::stoi(next());
             else if (a == "--model-dir") opt.modelDirs.push_back(next());

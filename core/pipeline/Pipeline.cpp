@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/enhance/Gamma.h"
+#include "core/enhance/WhiteBalance.h"
 
 namespace nocturne::core {
 
@@ -140,9 +141,9 @@ Result<ProcessResult> Pipeline::process(const DecodedImage& image, const Process
             m_cache.store(key, enhanced, bytesOf(*enhanced));
     }
 
-    result.linear = enhanced->image;
+    result.linear = WhiteBalance::apply(enhanced->image, params.whiteBalance);
     result.attention = enhanced->attention;
-    result.display = Gamma::encode(enhanced->image, params.gamma);
+    result.display = Gamma::encode(result.linear, params.gamma);
     ctx.progress(1.0, "done");
     return result;
 }

@@ -13,13 +13,14 @@ namespace nocturne::core {
 
 struct ProcessResult {
     ImageBuffer display;        // gamma-encoded, clamped to [0,1]: what is shown and exported
-    ImageBuffer linear;         // the enhancer's linear output (before gamma)
+    ImageBuffer linear;         // the enhancer's linear output, white-balanced (before gamma)
     cv::Mat attention;          // the method's attention map, if it produces one
     double gain = 1.0;          // the amplification used
     bool gainFromAmplifier = true;
 };
 
-// load -> amplify(m) -> [noise reduction] -> enhance(method) -> [exposure match] -> gamma, with
+// load -> amplify(m) -> [noise reduction] -> enhance(method) -> [exposure match] ->
+// [white balance] -> gamma, with
 // per-stage caching: each stage's output is
 // keyed by the hash of everything upstream, so changing only gamma re-runs only gamma.
 // Thread: one Pipeline per worker; not for concurrent use (the cache is not locked).

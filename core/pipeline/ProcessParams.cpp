@@ -56,6 +56,13 @@ Result<void> validate(const ProcessParams& p)
         return outOfRange("noise_reduction", p.noiseReduction, "a strength between 0 (off) and 3");
     if (!(p.gamma >= Gamma::kMin && p.gamma <= Gamma::kMax))
         return outOfRange("gamma", p.gamma, "a gamma between 1 and 4, e.g. 2.2");
+    const double shift = WhiteBalance::kMaxShift;
+    if (!(std::abs(p.whiteBalance.temperature) <= shift))
+        return outOfRange("white_balance.temperature", p.whiteBalance.temperature,
+                          "a shift between -100 (cooler) and 100 (warmer), 0 for none");
+    if (!(std::abs(p.whiteBalance.tint) <= shift))
+        return outOfRange("white_balance.tint", p.whiteBalance.tint,
+                          "a shift between -100 (greener) and 100 (more magenta), 0 for none");
     return Result<void>::success();
 }
 

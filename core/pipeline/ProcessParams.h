@@ -8,6 +8,7 @@
 #include "core/enhance/Exposure.h"
 #include "core/enhance/Gamma.h"
 #include "core/enhance/NoiseReduction.h"
+#include "core/enhance/WhiteBalance.h"
 
 namespace nocturne::core {
 
@@ -28,7 +29,7 @@ inline AmplifierSettings defaultAmplifierSettings()
 // settings file (ProcessParamsFile); `kVersion` is that file's version: raise it, and teach
 // the reader to migrate the older versions, whenever a field is added or changes meaning.
 struct ProcessParams {
-    static constexpr int kVersion = 1;
+    static constexpr int kVersion = 2;   // 2: white_balance
 
     std::string method = "none";
     AmplifierSettings amplifier = defaultAmplifierSettings();   // m, Eq. 4 / Eq. 5, clip range
@@ -38,6 +39,8 @@ struct ProcessParams {
     // linear RGB (none, HE, DHE, Retinex); networks denoise by themselves and ignore it.
     float noiseReduction = NoiseReduction::kDefaultStrength;
     float gamma = Gamma::kReference;
+    // On the method's linear output, before gamma; the identity by default.
+    WhiteBalanceSettings whiteBalance;
 
     // Every field: a render made with other parameters is stale, whichever field differs.
     bool operator==(const ProcessParams&) const = default;

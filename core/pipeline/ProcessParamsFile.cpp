@@ -85,6 +85,16 @@ public:
         return Result<void>::success();
     }
 
+    Result<void> readBool(const char* name, bool& out) const
+    {
+        auto v = get(name, JsonValue::Type::Bool);
+        if (!v)
+            return v.error();
+        if (*v)
+            out = (*v)->asBool();
+        return Result<void>::success();
+    }
+
     Result<void> readFloat(const char* name, float& out) const
     {
         double d = out;
@@ -120,13 +130,39 @@ private:
     const std::string& m_context;
 };
 
-Result<void> readVersion1(const JsonValue& doc, const std::string& context, ProcessParams& p)
+// Version 2's "white_balance": { "auto": false, "temperature": 0, "tint": 0 }.
+Result<void> readWhiteBalance(const MemberReader& top, const std::string& context, WhiteBalanceSettings& wb)
+{
+    auto object = top.get("white_balance", JsonValue::Type::Object);
+    if (!object)
+        return object.error();
+    if (!*object)
+        return Result<void>::success();
+    const MemberReader w(**object, "white_balance.", context);
+    if (auto r = w.onlyKnown({"auto", "temperature", "tint"}); !r)
+        return r;
+    for (auto r : {w.readBool("auto", wb.automatic), w.readNumber("temperature", wb.temperature),
+                   w.readNumber("tint", wb.tint)})
+        if (!r)
+            return r;
+    return Result<void>::success();
+}
+
+// The members of every version up to `version` (a later version's member in an older file is
+// unknown there, like a typo).
+Result<void> readMembers(const JsonValue& doc, const std::string& context, int version, ProcessParams& p)
 {
     const MemberReader top(doc, "", context);
-    if (auto r = top.onlyKnown({"format", "version", "written_by", "method", "amplifier", "exposure_ratio",
-                                "exposure", "noise_reduction", "gamma"});
-        !r)
-        return r;
+    auto known = version >= 2 ? top.onlyKnown({"format", "version", "written_by", "method", "amplifier",
+                                               "exposure_ratio", "exposure", "noise_reduction", "gamma",
+                                               "white_balance"})
+                              : top.onlyKnown({"format", "version", "written_by", "method", "amplifier",
+                                               "exposure_ratio", "exposure", "noise_reduction", "gamma"});
+    if (!known)
+        return known;
+    if (version >= 2)
+        if (auto r = readWhiteBalance(top, context, p.whiteBalance); !r)
+            return r;
     if (auto written = top.get("written_by", JsonValue::Type::String); !written)
         return written.error();
     auto method = top.get("method", JsonValue::Type::String);
@@ -208,6 +244,11 @@ std::string ProcessParamsFile::toJson(const ProcessParams& p)
     // The float fields go out as the double nearest the float, which reads back to the same float.
     w.key("noise_reduction").value(static_cast<double>(p.noiseReduction));
     w.key("gamma").value(static_cast<double>(p.gamma));
+    w.key("white_balance").beginObject();
+    w.key("auto").value(p.whiteBalance.automatic);
+    w.key("temperature").value(p.whiteBalance.temperature);
+    w.key("tint").value(p.whiteBalance.tint);
+    w.endObject();
     w.endObject();
     return w.str();
 }
@@ -237,8 +278,9 @@ Result<ProcessParams> ProcessParamsFile::fromJson(std::string_view text, const s
                          context);
     }
 
+    // Version 2 only added white_balance, whose default (none) is version 1's behaviour.
     ProcessParams p = version1Defaults();
-    if (auto r = readVersion1(*doc, context, p); !r)
+    if (auto r = readMembers(*doc, context, static_cast<int>(version->asNumber()), p); !r)
         return r.error();
     if (auto r = validate(p); !r)
         return makeError(ErrorCode::CorruptData,

@@ -13,10 +13,13 @@ namespace nocturne::core {
 // editor saves and loads and `nocturne-cli --params` replays, like darktable's and digiKam's
 // versioned history:
 //
-//   { "format": "nocturne-settings", "version": 1, "written_by": "Nocturne 0.1.0",
+//   { "format": "nocturne-settings", "version": 2, "written_by": "Nocturne 0.1.0",
 //     "method": "none",
 //     "amplifier": { "m": 0.12, "mode": "weighted", "bins": 128, "min_gain": 1, "max_gain": 300 },
-//     "exposure_ratio": null, "exposure": "output", "noise_reduction": 1, "gamma": 2.2 }
+//     "exposure_ratio": null, "exposure": "output", "noise_reduction": 1, "gamma": 2.2,
+//     "white_balance": { "auto": false, "temperature": 0, "tint": 0 } }
+//
+// Version 2 added "white_balance"; a version-1 file has none (and refuses the member).
 //
 // Reading: every version up to ProcessParams::kVersion is read, forever; a newer version is
 // refused with a message saying so. A missing member takes the default *of the file's
@@ -39,7 +42,8 @@ public:
     // file is replaced whole or not at all.
     static Result<void> write(const ProcessParams& params, const std::filesystem::path& path);
 
-    // What a version-1 file means by a missing member (frozen: the defaults of Nocturne 0.1.0).
+    // What a version-1 file means by a missing member (frozen: the defaults of Nocturne 0.1.0);
+    // version 2's are the same, with no white-balance correction.
     static ProcessParams version1Defaults();
 };
 

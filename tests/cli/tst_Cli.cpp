@@ -116,6 +116,11 @@ private slots:
         QTest::newRow("unknown method") << QStringList{"--method", "magic", "a.dng", "-o", "out"} << "magic";
         QTest::newRow("noise reduction too strong") << QStringList{"--noise-reduction", "7", "a.dng", "-o", "out"}
                                                     << "--noise-reduction";
+        QTest::newRow("bad white balance") << QStringList{"--white-balance", "daylight", "a.dng", "-o", "out"}
+                                           << "--white-balance";
+        QTest::newRow("temperature out of range") << QStringList{"--temperature", "150", "a.dng", "-o", "out"}
+                                                  << "--temperature";
+        QTest::newRow("tint not a number") << QStringList{"--tint", "green", "a.dng", "-o", "out"} << "--tint";
         QTest::newRow("bad exposure mode") << QStringList{"--exposure", "auto", "a.dng", "-o", "out"} << "--exposure";
         QTest::newRow("bad layout") << QStringList{"--layout", "nhwc", "a.dng", "-o", "out"} << "--layout";
         QTest::newRow("bad colour space") << QStringList{"--color-space", "adobe", "a.dng", "-o", "out"} << "--color-space";
@@ -384,22 +389,65 @@ private slots:
         QVERIFY2(on < 0.75 * off, qPrintable(QString("noise sigma %1 with, %2 without").arg(on).arg(off)));
     }
 
+    void whiteBalanceCoolsALampLitPhoto()
+    {
+        // A dark photo under an orange lamp: auto white balance takes out half the cast (in
+        // log), a cooler temperature more (ratios of display values, so through the gamma); the
+        // brightness stays.
+        QTemporaryDir tmp;
+        cv::Mat bgr(120, 160, CV_8UC3);
+        cv::RNG rng(3);
+        for (int y = 0; y < bgr.rows; ++y)
+            for (int x = 0; x < bgr.cols; ++x) {
+                const double grey = rng.uniform(4.0, 30.0);
+                bgr.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(0.4 * grey), cv::saturate_cast<uchar>(grey),
+                                                    cv::saturate_cast<uchar>(1.6 * grey));
+            }
+        QVERIFY(cv::imwrite(tmp.filePath("lamp.png").toStdString(), bgr));
+        const auto render = [&](const QStringList& extra, const QString& name) {
+            const CliRun run = runCli(QStringList{tmp.filePath("lamp.png"), "-o", tmp.filePath(name), "--format", "png"} + extra);
+            return run.exitCode == 0 ? cv::imread(tmp.filePath(name + "/lamp_nocturne.png").toStdString()) : cv::Mat();
+        };
+        const cv::Mat asShot = render({}, "as-shot");
+        const cv::Mat automatic = render({"--white-balance", "auto"}, "auto");
+        const cv::Mat cooler = render({"--white-balance", "auto", "--temperature", "-50"}, "cooler");
+        QVERIFY(!asShot.empty() && !automatic.empty() && !cooler.empty());
+        const auto redOverBlue = [](const cv::Mat& m) {
+            const cv::Scalar mean = cv::mean(m);   // B, G, R
+            return mean[2] / mean[0];
+        };
+        const double before = redOverBlue(asShot);
+        QVERIFY2(before > 2.0, qPrintable(QString::number(before)));
+        const double balanced = redOverBlue(automatic);
+        QVERIFY2(balanced < 0.8 * before && balanced > 1.0, qPrintable(QString("%1 -> %2").arg(before).arg(balanced)));
+        QVERIFY2(redOverBlue(cooler) < 0.9 * balanced, qPrintable(QString::number(redOverBlue(cooler))));
+        const auto brightness = [](const cv::Mat& m) {
+            cv::Mat grey;
+            cv::cvtColor(m, grey, cv::COLOR_BGR2GRAY);
+            return cv::mean(grey)[0];
+        };
+        QVERIFY2(std::abs(brightness(automatic) / brightness(asShot) - 1.0) < 0.1,
+                 qPrintable(QString("%1 -> %2").arg(brightness(asShot)).arg(brightness(automatic))));
+    }
+
     void paramsFileReplaysTheSameResultAsTheOptions()
     {
         // A settings file with every processing field away from its default renders exactly
         // what the same options render; an option after it overrides that one field.
         QTemporaryDir tmp;
         makeDng(tmp.filePath("night.dng"), 320, 240, 0.02, 11);
-        writeBytes(tmp.filePath("look.nocturne.json"), R"({"format": "nocturne-settings", "version": 1,
+        writeBytes(tmp.filePath("look.nocturne.json"), R"({"format": "nocturne-settings", "version": 2,
             "method": "dhe", "amplifier": {"m": 0.2, "mode": "mean", "bins": 64},
-            "exposure": "input", "noise_reduction": 0.5, "gamma": 2.6})");
+            "exposure": "input", "noise_reduction": 0.5, "gamma": 2.6,
+            "white_balance": {"auto": true, "temperature": -20, "tint": 10}})");
         const auto png = [&](const QStringList& extra, const QString& name) {
             const CliRun run = runCli(QStringList{tmp.filePath("night.dng"), "-o", tmp.filePath(name), "--format", "png"} + extra);
             return run.exitCode == 0 ? cv::imread(tmp.filePath(name + "/night_nocturne.png").toStdString()) : cv::Mat();
         };
         const cv::Mat fromFile = png({"--params", tmp.filePath("look.nocturne.json")}, "file");
         const cv::Mat fromOptions = png({"--method", "dhe", "--m", "0.2", "--amplifier", "mean", "--exposure", "input",
-                                         "--noise-reduction", "0.5", "--gamma", "2.6"}, "options");
+                                         "--noise-reduction", "0.5", "--gamma", "2.6", "--white-balance", "auto",
+                                         "--temperature", "-20", "--tint", "10"}, "options");
         const cv::Mat defaults = png({}, "defaults");
         QVERIFY(!fromFile.empty() && !fromOptions.empty() && !defaults.empty());
         QCOMPARE(cv::norm(fromFile, fromOptions, cv::NORM_INF), 0.0);

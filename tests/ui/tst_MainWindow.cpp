@@ -41,6 +41,7 @@ private slots:
     void mosaicMethodIsDisabledForAPng();
     void overlayChangesTheDisplayedPixels();
     void settingsPersistAcrossRestart();
+    void whiteBalanceControlsRenderPersistAndUndo();
     void eachKindOfPhotoOpensWithItsOwnMethod();
     void oldDefaultsAreNotCarriedOver();
     void experimentalNetworksToggleIsRemembered();
@@ -263,6 +264,59 @@ void tst_MainWindow::settingsPersistAcrossRestart()
     QVERIFY(window->overlayControl()->isOverlayEnabled());
     QCOMPARE(window->overlayControl()->opacity(), 0.25);
     QVERIFY(window->recentFiles().contains(QFileInfo(m_pngA).absoluteFilePath()));
+}
+
+void tst_MainWindow::whiteBalanceControlsRenderPersistAndUndo()
+{
+    const auto redOverBlue = [](const QImage& image) {
+        double r = 0.0, b = 0.0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                r += c.red();
+                b += c.blue();
+            }
+        return r / std::max(b, 1.0);
+    };
+    {
+        auto window = makeWindow();
+        QVERIFY(openAndWait(*window, {m_pngA}));
+        QTRY_VERIFY_WITH_TIMEOUT(!window->scheduler()->isBusy(), 5000);
+        const double asShot = redOverBlue(window->lastOutput().display);
+        QSignalSpy updated(window.get(), &ui::MainWindow::previewUpdated);
+        ui::SliderPanel* panel = window->sliderPanel();
+        panel->temperatureSlider()->setValue(-60);   // the slider drives its spin box
+        QCOMPARE(panel->temperatureSpin()->value(), -60.0);
+        QVERIFY(updated.wait(5000));
+        QCOMPARE(window->lastOutput().params.whiteBalance.temperature, -60.0);
+        const double cooler = redOverBlue(window->lastOutput().display);
+        QVERIFY2(cooler < 0.9 * asShot, qPrintable(QString("red/blue %1 -> %2").arg(asShot).arg(cooler)));
+        panel->autoWhiteBalanceToggle()->setChecked(true);
+        QVERIFY(updated.wait(5000));
+        QVERIFY(window->lastOutput().params.whiteBalance.automatic);
+        panel->tintSpin()->setValue(15);
+        QVERIFY(updated.wait(5000));
+        QCOMPARE(window->params().tint, 15.0);
+        // Each control is its own undo step, and undo shows the control's old value.
+        window->undoStack()->undo();
+        QCOMPARE(window->params().tint, 0.0);
+        QCOMPARE(panel->tintSpin()->value(), 0.0);
+        window->undoStack()->undo();
+        QVERIFY(!window->params().autoWhiteBalance);
+        QVERIFY(!panel->autoWhiteBalanceToggle()->isChecked());
+        window->undoStack()->redo();
+        window->undoStack()->redo();
+    }
+    auto window = makeWindow();   // the white balance is remembered like the other controls
+    QVERIFY(window->params().autoWhiteBalance);
+    QCOMPARE(window->params().temperature, -60.0);
+    QCOMPARE(window->params().tint, 15.0);
+    QVERIFY(window->sliderPanel()->autoWhiteBalanceToggle()->isChecked());
+    QCOMPARE(window->sliderPanel()->temperatureSlider()->value(), -60);
+    // Back to the photo's own balance for the tests that follow.
+    window->sliderPanel()->autoWhiteBalanceToggle()->setChecked(false);
+    window->sliderPanel()->temperatureSpin()->setValue(0);
+    window->sliderPanel()->tintSpin()->setValue(0);
 }
 
 void tst_MainWindow::openSampleOpensTheRawAndItsJpeg()

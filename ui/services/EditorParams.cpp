@@ -35,6 +35,9 @@ core::ProcessParams EditorParams::toProcessParams() const
     p.amplifier.minGain = minGain;
     p.amplifier.maxGain = maxGain;
     p.exposure = exposure;
+    p.whiteBalance.automatic = autoWhiteBalance;
+    p.whiteBalance.temperature = temperature;
+    p.whiteBalance.tint = tint;
     return p;
 }
 
@@ -52,6 +55,9 @@ EditorParams EditorParams::fromProcessParams(const core::ProcessParams& p, const
     e.minGain = p.amplifier.minGain;
     e.maxGain = p.amplifier.maxGain;
     e.exposure = p.exposure;
+    e.autoWhiteBalance = p.whiteBalance.automatic;
+    e.temperature = p.whiteBalance.temperature;
+    e.tint = p.whiteBalance.tint;
     return e;
 }
 

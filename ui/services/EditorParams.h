@@ -17,6 +17,9 @@ struct EditorParams {
     double exposureRatio = 8.0;
     double gamma = 2.2;
     double noiseReduction = core::NoiseReduction::kDefaultStrength;
+    bool autoWhiteBalance = false;
+    double temperature = 0.0;   // core::WhiteBalanceSettings' shifts, -100..100
+    double tint = 0.0;
     // No control in the editor; set by File > Load Settings, so that loaded settings render,
     // and save again, exactly as written.
     core::AmplifierMode amplifierMode = core::AmplifierSettings{}.mode;

@@ -97,10 +97,11 @@ bool RenderScheduler::wantsDraft(const core::ProcessParams& params) const
     if (!m_draftsEnabled || m_draft.isNull() || !(isNetworkMethod(params.method) || params.noiseReduction > 0.0f))
         return false;
     if (m_lastFull) {
-        core::ProcessParams sameGamma = params;
-        sameGamma.gamma = m_lastFull->gamma;
-        if (sameGamma == *m_lastFull)
-            return false;   // a gamma change: the full proxy is a cache hit plus the gamma stage
+        core::ProcessParams sameFinish = params;
+        sameFinish.gamma = m_lastFull->gamma;
+        sameFinish.whiteBalance = m_lastFull->whiteBalance;
+        if (sameFinish == *m_lastFull)
+            return false;   // gamma or white balance: the full proxy is a cache hit plus those stages
     }
     return true;
 }

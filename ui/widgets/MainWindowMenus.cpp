@@ -1,4 +1,6 @@
 // MainWindow: menus, dialogs, export and settings (split from MainWindow.cpp for size).
+#include <algorithm>
+
 #include <QAction>
 #include <QDir>
 #include <QDockWidget>
@@ -17,6 +19,7 @@
 
 #include "core/Version.h"
 #include "core/enhance/Gamma.h"
+#include "core/enhance/WhiteBalance.h"
 #include "core/io/ImageLoader.h"
 #include "ui/services/BatchExporter.h"
 #include "ui/widgets/BatchExportDialog.h"
@@ -323,6 +326,11 @@ void MainWindow::loadSettings()
     p.useExposureRatio = s.value(QStringLiteral("params/useExposureRatio"), p.useExposureRatio).toBool();
     p.exposureRatio = s.value(QStringLiteral("params/exposureRatio"), p.exposureRatio).toDouble();
     p.gamma = s.value(QStringLiteral("params/gamma"), p.gamma).toDouble();
+    p.autoWhiteBalance = s.value(QStringLiteral("params/autoWhiteBalance"), p.autoWhiteBalance).toBool();
+    p.temperature = std::clamp(s.value(QStringLiteral("params/temperature"), p.temperature).toDouble(),
+                               -core::WhiteBalance::kMaxShift, core::WhiteBalance::kMaxShift);
+    p.tint = std::clamp(s.value(QStringLiteral("params/tint"), p.tint).toDouble(), -core::WhiteBalance::kMaxShift,
+                        core::WhiteBalance::kMaxShift);
     m_session->setParams(p);
     m_sliders->setValues(p);
     m_methods->setCurrentMethodId(p.method);
@@ -356,6 +364,9 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("params/useExposureRatio"), m_session->params().useExposureRatio);
     s.setValue(QStringLiteral("params/exposureRatio"), m_session->params().exposureRatio);
     s.setValue(QStringLiteral("params/gamma"), m_session->params().gamma);
+    s.setValue(QStringLiteral("params/autoWhiteBalance"), m_session->params().autoWhiteBalance);
+    s.setValue(QStringLiteral("params/temperature"), m_session->params().temperature);
+    s.setValue(QStringLiteral("params/tint"), m_session->params().tint);
     s.setValue(QStringLiteral("overlay/enabled"), m_overlay->isOverlayEnabled());
     s.setValue(QStringLiteral("overlay/opacity"), m_overlay->opacity());
     s.setValue(QStringLiteral("view/split"), m_view->isSplitEnabled());

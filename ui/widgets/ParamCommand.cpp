@@ -24,6 +24,9 @@ QString ParamCommand::describe(Field field)
     case Field::Mode: return QCoreApplication::translate("ParamCommand", "Change Gain Mode");
     case Field::NoiseReduction: return QCoreApplication::translate("ParamCommand", "Change Noise Reduction");
     case Field::Settings: return QCoreApplication::translate("ParamCommand", "Load Settings");
+    case Field::AutoWhiteBalance: return QCoreApplication::translate("ParamCommand", "Change Auto White Balance");
+    case Field::Temperature: return QCoreApplication::translate("ParamCommand", "Change Temperature");
+    case Field::Tint: return QCoreApplication::translate("ParamCommand", "Change Tint");
     }
     return {};
 }
@@ -40,8 +43,9 @@ void ParamCommand::redo()
 
 int ParamCommand::id() const
 {
-    // Method and mode changes are discrete: never merged.
-    return (m_field == Field::Method || m_field == Field::Mode || m_field == Field::Settings)
+    // Method, mode and toggle changes are discrete: never merged.
+    return (m_field == Field::Method || m_field == Field::Mode || m_field == Field::Settings
+            || m_field == Field::AutoWhiteBalance)
         ? -1 : static_cast<int>(m_field);
 }
 

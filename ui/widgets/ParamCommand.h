@@ -14,7 +14,10 @@ namespace nocturne::ui {
 // Thread: GUI thread.
 class ParamCommand : public QUndoCommand {
 public:
-    enum class Field { Method = 1, Amplifier, ExposureRatio, Gamma, Mode, NoiseReduction, Settings };
+    enum class Field {
+        Method = 1, Amplifier, ExposureRatio, Gamma, Mode, NoiseReduction, Settings,
+        AutoWhiteBalance, Temperature, Tint
+    };
     using Apply = std::function<void(const EditorParams&)>;
 
     ParamCommand(Field field, int gesture, EditorParams before, EditorParams after, Apply apply);

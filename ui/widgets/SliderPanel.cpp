@@ -9,6 +9,7 @@
 #include <QSlider>
 
 #include "core/enhance/Gamma.h"
+#include "core/enhance/WhiteBalance.h"
 
 namespace nocturne::ui {
 
@@ -17,6 +18,7 @@ namespace {
 constexpr int kMSteps = 100;       // slider units per 1.0 of m
 constexpr int kGammaSteps = 100;   // slider units per 1.0 of gamma
 constexpr int kNoiseSteps = 100;   // slider units per 1.0 of noise reduction strength
+constexpr int kShiftSteps = 1;     // slider units per unit of temperature or tint
 
 QSlider* makeSlider(int min, int max, QWidget* parent)
 {
@@ -24,6 +26,16 @@ QSlider* makeSlider(int min, int max, QWidget* parent)
     s->setRange(min, max);
     s->setMinimumWidth(140);
     return s;
+}
+
+// A white-balance shift: -100..100 in whole steps, 0 in the middle.
+QDoubleSpinBox* makeShiftSpin(QWidget* parent)
+{
+    auto* spin = new QDoubleSpinBox(parent);
+    spin->setRange(-core::WhiteBalance::kMaxShift, core::WhiteBalance::kMaxShift);
+    spin->setSingleStep(1.0);
+    spin->setDecimals(0);
+    return spin;
 }
 
 }  // namespace
@@ -83,6 +95,27 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
     m_noiseSlider->setToolTip(noiseTip);
     m_noiseSpin->setToolTip(noiseTip);
 
+    const int maxShift = static_cast<int>(core::WhiteBalance::kMaxShift) * kShiftSteps;
+    m_wbAuto = new QCheckBox(tr("&Auto white balance"), this);
+    m_wbAuto->setToolTip(tr("Estimates the colour of the light and removes half of its cast: a lamp-lit "
+                            "night scene keeps some warmth. Temperature and tint adjust on top of it."));
+    m_temperatureSlider = makeSlider(-maxShift, maxShift, this);
+    m_temperatureSpin = makeShiftSpin(this);
+    auto* temperatureLabel = new QLabel(tr("&Temperature"), this);
+    temperatureLabel->setBuddy(m_temperatureSpin);
+    const QString temperatureTip = tr("Cooler (left) or warmer (right) than the photo's own white balance; "
+                                      "0 leaves it. Cools the orange of sodium street lamps.");
+    m_temperatureSlider->setToolTip(temperatureTip);
+    m_temperatureSpin->setToolTip(temperatureTip);
+    m_tintSlider = makeSlider(-maxShift, maxShift, this);
+    m_tintSpin = makeShiftSpin(this);
+    auto* tintLabel = new QLabel(tr("T&int"), this);
+    tintLabel->setBuddy(m_tintSpin);
+    const QString tintTip = tr("Greener (left) or more magenta (right); 0 leaves it. Removes the green of "
+                               "fluorescent and some LED light.");
+    m_tintSlider->setToolTip(tintTip);
+    m_tintSpin->setToolTip(tintTip);
+
     grid->addWidget(mLabel, 0, 0);
     grid->addWidget(m_mSlider, 0, 1);
     grid->addWidget(m_mSpin, 0, 2);
@@ -95,11 +128,26 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
     grid->addWidget(noiseLabel, 3, 0);
     grid->addWidget(m_noiseSlider, 3, 1);
     grid->addWidget(m_noiseSpin, 3, 2);
+    grid->addWidget(m_wbAuto, 4, 0, 1, 3);
+    grid->addWidget(temperatureLabel, 5, 0);
+    grid->addWidget(m_temperatureSlider, 5, 1);
+    grid->addWidget(m_temperatureSpin, 5, 2);
+    grid->addWidget(tintLabel, 6, 0);
+    grid->addWidget(m_tintSlider, 6, 1);
+    grid->addWidget(m_tintSpin, 6, 2);
     grid->setColumnStretch(1, 1);
 
     bind(m_mSlider, m_mSpin, kMSteps, ParamCommand::Field::Amplifier);
     bind(m_gammaSlider, m_gammaSpin, kGammaSteps, ParamCommand::Field::Gamma);
     bind(m_noiseSlider, m_noiseSpin, kNoiseSteps, ParamCommand::Field::NoiseReduction);
+    bind(m_temperatureSlider, m_temperatureSpin, kShiftSteps, ParamCommand::Field::Temperature);
+    bind(m_tintSlider, m_tintSpin, kShiftSteps, ParamCommand::Field::Tint);
+    connect(m_wbAuto, &QCheckBox::toggled, this, [this] {
+        if (!m_updating) {
+            emit edited(ParamCommand::Field::AutoWhiteBalance);
+            emit gestureFinished();
+        }
+    });
     connect(m_ratioSpin, &QDoubleSpinBox::valueChanged, this, [this] {
         if (!m_updating)
             emit edited(ParamCommand::Field::ExposureRatio);
@@ -111,9 +159,9 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
             emit gestureFinished();
         }
     });
-    for (QSlider* s : {m_mSlider, m_gammaSlider, m_noiseSlider})
+    for (QSlider* s : {m_mSlider, m_gammaSlider, m_noiseSlider, m_temperatureSlider, m_tintSlider})
         connect(s, &QSlider::sliderReleased, this, &SliderPanel::gestureFinished);
-    for (QDoubleSpinBox* s : {m_mSpin, m_gammaSpin, m_ratioSpin, m_noiseSpin})
+    for (QDoubleSpinBox* s : {m_mSpin, m_gammaSpin, m_ratioSpin, m_noiseSpin, m_temperatureSpin, m_tintSpin})
         connect(s, &QDoubleSpinBox::editingFinished, this, &SliderPanel::gestureFinished);
 
     setValues(EditorParams());
@@ -151,6 +199,11 @@ void SliderPanel::setValues(const EditorParams& params)
     m_gammaSlider->setValue(static_cast<int>(std::lround(params.gamma * kGammaSteps)));
     m_noiseSpin->setValue(params.noiseReduction);
     m_noiseSlider->setValue(static_cast<int>(std::lround(params.noiseReduction * kNoiseSteps)));
+    m_wbAuto->setChecked(params.autoWhiteBalance);
+    m_temperatureSpin->setValue(params.temperature);
+    m_temperatureSlider->setValue(static_cast<int>(std::lround(params.temperature * kShiftSteps)));
+    m_tintSpin->setValue(params.tint);
+    m_tintSlider->setValue(static_cast<int>(std::lround(params.tint * kShiftSteps)));
     m_updating = false;
     syncEnabled();
 }
@@ -167,6 +220,9 @@ void SliderPanel::applyTo(EditorParams& params, ParamCommand::Field field) const
         break;
     case ParamCommand::Field::Gamma: params.gamma = m_gammaSpin->value(); break;
     case ParamCommand::Field::NoiseReduction: params.noiseReduction = m_noiseSpin->value(); break;
+    case ParamCommand::Field::AutoWhiteBalance: params.autoWhiteBalance = m_wbAuto->isChecked(); break;
+    case ParamCommand::Field::Temperature: params.temperature = m_temperatureSpin->value(); break;
+    case ParamCommand::Field::Tint: params.tint = m_tintSpin->value(); break;
     case ParamCommand::Field::Method:
     case ParamCommand::Field::Settings: break;
     }

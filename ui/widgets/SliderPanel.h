@@ -12,7 +12,8 @@ class QSlider;
 namespace nocturne::ui {
 
 // The amplifier target m (0.02-1.0) with the gain it yields, the alternative typed exposure
-// ratio, the noise reduction strength (0-3) and the output gamma (1.0-4.0); each slider paired with a spin box. Emits edited()
+// ratio, the noise reduction strength (0-3), the output gamma (1.0-4.0) and the white balance
+// (automatic, temperature and tint, -100..100); each slider paired with a spin box. Emits edited()
 // on every user change (live preview) and gestureFinished() when a drag or edit ends, which
 // closes the undo merge window.
 // Thread: GUI thread.
@@ -33,6 +34,11 @@ public:
     QDoubleSpinBox* gammaSpin() const { return m_gammaSpin; }
     QSlider* noiseSlider() const { return m_noiseSlider; }
     QDoubleSpinBox* noiseSpin() const { return m_noiseSpin; }
+    QCheckBox* autoWhiteBalanceToggle() const { return m_wbAuto; }
+    QSlider* temperatureSlider() const { return m_temperatureSlider; }
+    QDoubleSpinBox* temperatureSpin() const { return m_temperatureSpin; }
+    QSlider* tintSlider() const { return m_tintSlider; }
+    QDoubleSpinBox* tintSpin() const { return m_tintSpin; }
     QCheckBox* exposureRatioToggle() const { return m_ratioToggle; }
     QDoubleSpinBox* exposureRatioSpin() const { return m_ratioSpin; }
     QString gainText() const;
@@ -54,6 +60,11 @@ private:
     QDoubleSpinBox* m_gammaSpin = nullptr;
     QSlider* m_noiseSlider = nullptr;
     QDoubleSpinBox* m_noiseSpin = nullptr;
+    QCheckBox* m_wbAuto = nullptr;
+    QSlider* m_temperatureSlider = nullptr;
+    QDoubleSpinBox* m_temperatureSpin = nullptr;
+    QSlider* m_tintSlider = nullptr;
+    QDoubleSpinBox* m_tintSpin = nullptr;
     bool m_updating = false;
 };
 

@@ -74,6 +74,7 @@ class tst_Pipeline : public QObject {
 private slots:
     void amplifiesEnhancesAndEncodes();
     void gammaChangeDoesNotRerunEnhancer();
+    void whiteBalanceIsDownstreamOfTheMethod();
     void gainChangeReruns();
     void emptySourceKeyDisablesCache();
     void exposureRatioBypassesAmplifier();
@@ -125,6 +126,30 @@ void tst_Pipeline::gammaChangeDoesNotRerunEnhancer()
     }
     QCOMPARE(f.rgb->runs.load(), 1);
     QCOMPARE(pipeline.cache().hits(), size_t{3});
+}
+
+void tst_Pipeline::whiteBalanceIsDownstreamOfTheMethod()
+{
+    Fixture f;
+    Pipeline pipeline(f.registry);
+    ProcessParams params;
+    params.method = "fake";
+    DecodedImage img = darkImage(0.02f);
+    img.rgb.mat().setTo(cv::Scalar(0.03, 0.02, 0.008));   // a warm cast
+    const auto plain = pipeline.process(img, params, RunContext(), "wb-source");
+    params.whiteBalance.automatic = true;
+    params.whiteBalance.temperature = -20.0;
+    const auto balanced = pipeline.process(img, params, RunContext(), "wb-source");
+    QVERIFY(plain.ok() && balanced.ok());
+    QCOMPARE(f.rgb->runs.load(), 1);   // the method's output is reused: a cheap, live control
+    const cv::Vec3f before = plain->linear.mat().at<cv::Vec3f>(2, 2);
+    const cv::Vec3f after = balanced->linear.mat().at<cv::Vec3f>(2, 2);
+    QVERIFY2(after[0] / after[2] < before[0] / before[2],
+             qPrintable(QString("r/b %1 -> %2").arg(before[0] / before[2]).arg(after[0] / after[2])));
+    // What is shown and exported is the balanced linear image through the gamma.
+    const cv::Vec3f shown = balanced->display.mat().at<cv::Vec3f>(2, 2);
+    for (int c = 0; c < 3; ++c)
+        QVERIFY(std::abs(shown[c] - Gamma::encodeValue(after[c], params.gamma)) < 1e-6f);
 }
 
 void tst_Pipeline::gainChangeReruns()
@@ -380,8 +405,9 @@ void tst_Pipeline::paramsDifferWhenAnyFieldDiffers_data()
 {
     QTest::addColumn<int>("field");
     const char* names[] = {"method", "m", "amplifier mode", "bins", "min gain", "max gain",
-                           "exposure ratio", "exposure mode", "noise reduction", "gamma"};
-    for (int i = 0; i < 10; ++i)
+                           "exposure ratio", "exposure mode", "noise reduction", "gamma",
+                           "auto white balance", "temperature", "tint"};
+    for (int i = 0; i < 13; ++i)
         QTest::newRow(names[i]) << i;
 }
 
@@ -401,7 +427,10 @@ void tst_Pipeline::paramsDifferWhenAnyFieldDiffers()
     case 6: other.exposureRatio = 8.0; break;
     case 7: other.exposure = ExposureMode::Input; break;
     case 8: other.noiseReduction = 2.0f; break;
-    default: other.gamma = 1.8f; break;
+    case 9: other.gamma = 1.8f; break;
+    case 10: other.whiteBalance.automatic = true; break;
+    case 11: other.whiteBalance.temperature = -10.0; break;
+    default: other.whiteBalance.tint = 5.0; break;
     }
     QVERIFY(other != base);
 }

@@ -17,6 +17,7 @@ private slots:
     void roundTripsEveryField_data();
     void roundTripsEveryField();
     void readsVersion1Files();
+    void readsVersion2WhiteBalance();
     void missingMembersTakeVersion1Defaults();
     void refusesBadFiles_data();
     void refusesBadFiles();
@@ -27,10 +28,10 @@ private slots:
 
 namespace {
 
-std::string withBody(const std::string& members)
+std::string withBody(const std::string& members, int version = 1)
 {
-    return R"({"format": "nocturne-settings", "version": 1)" + std::string(members.empty() ? "" : ", ")
-        + members + "}";
+    return R"({"format": "nocturne-settings", "version": )" + std::to_string(version)
+        + (members.empty() ? "" : ", ") + members + "}";
 }
 
 std::string fixture(const char* name)
@@ -63,11 +64,15 @@ void tst_ProcessParamsFile::roundTripsEveryField()
         p.exposure = ExposureMode::Input;
         p.noiseReduction = 2.5f;
         p.gamma = 3.1f;
+        p.whiteBalance.automatic = true;
+        p.whiteBalance.temperature = -37.0;
+        p.whiteBalance.tint = 12.5;
     } else if (variant == 2) {
         p.amplifier.m = 0.1234567890123;
         p.gamma = 2.2345678f;
         p.noiseReduction = 0.1f;
         p.exposureRatio = 1.0 / 3.0 + 1.0;
+        p.whiteBalance.temperature = 100.0 / 3.0;
     }
     const std::string text = ProcessParamsFile::toJson(p);
     const auto back = ProcessParamsFile::fromJson(text, "x.nocturne.json");
@@ -94,6 +99,25 @@ void tst_ProcessParamsFile::readsVersion1Files()
     QCOMPARE(p->gamma, 2.4f);
 }
 
+void tst_ProcessParamsFile::readsVersion2WhiteBalance()
+{
+    // Literal values, as for version 1: this file must read the same in every later Nocturne.
+    const auto p = ProcessParamsFile::read(fixture("version2-full.nocturne.json"));
+    QVERIFY2(p.ok(), p ? "" : p.error().describe().c_str());
+    QCOMPARE(p->method, std::string("ba-gan"));
+    QCOMPARE(p->amplifier.m, 0.15);
+    QCOMPARE(p->noiseReduction, 1.5f);
+    QVERIFY(p->whiteBalance.automatic);
+    QCOMPARE(p->whiteBalance.temperature, -35.0);
+    QCOMPARE(p->whiteBalance.tint, 6.0);
+    // A member left out takes the default: no correction.
+    const auto partial = ProcessParamsFile::fromJson(withBody(R"("white_balance": {"tint": -8})", 2), "v2.nocturne.json");
+    QVERIFY2(partial.ok(), partial ? "" : partial.error().describe().c_str());
+    QVERIFY(!partial->whiteBalance.automatic);
+    QCOMPARE(partial->whiteBalance.temperature, 0.0);
+    QCOMPARE(partial->whiteBalance.tint, -8.0);
+}
+
 void tst_ProcessParamsFile::missingMembersTakeVersion1Defaults()
 {
     const auto p = ProcessParamsFile::read(fixture("version1-minimal.nocturne.json"));
@@ -108,6 +132,7 @@ void tst_ProcessParamsFile::missingMembersTakeVersion1Defaults()
     QVERIFY(!p->exposureRatio.has_value());
     QCOMPARE(p->exposure, ExposureMode::Output);
     QCOMPARE(p->noiseReduction, 1.0f);
+    QVERIFY(p->whiteBalance.isIdentity());   // version 1 had no white balance
 }
 
 void tst_ProcessParamsFile::refusesBadFiles_data()
@@ -142,6 +167,17 @@ void tst_ProcessParamsFile::refusesBadFiles_data()
         << QString::fromStdString(withBody(R"("noise_reduction": -1)")) << "noise_reduction";
     QTest::newRow("empty method") << QString::fromStdString(withBody(R"("method": "")")) << "method";
     QTest::newRow("method with a path") << QString::fromStdString(withBody(R"("method": "../x")")) << "method";
+    // Version 2's white balance: not a version-1 member; typed, known and in range in version 2.
+    QTest::newRow("white balance in a version-1 file")
+        << QString::fromStdString(withBody(R"("white_balance": {"auto": true})")) << "\"white_balance\"";
+    QTest::newRow("white balance auto as a number")
+        << QString::fromStdString(withBody(R"("white_balance": {"auto": 1})", 2)) << "\"white_balance.auto\" must be";
+    QTest::newRow("typo in the white balance")
+        << QString::fromStdString(withBody(R"("white_balance": {"temp": 10})", 2)) << "\"white_balance.temp\"";
+    QTest::newRow("temperature out of range")
+        << QString::fromStdString(withBody(R"("white_balance": {"temperature": 150})", 2)) << "white_balance.temperature";
+    QTest::newRow("tint out of range")
+        << QString::fromStdString(withBody(R"("white_balance": {"tint": -101})", 2)) << "white_balance.tint";
 }
 
 void tst_ProcessParamsFile::refusesBadFiles()
@@ -158,11 +194,11 @@ void tst_ProcessParamsFile::refusesBadFiles()
 void tst_ProcessParamsFile::refusesNewerVersionsSayingSo()
 {
     const auto p = ProcessParamsFile::fromJson(
-        R"({"format": "nocturne-settings", "version": 2, "a_setting_from_the_future": 1})", "new.nocturne.json");
+        R"({"format": "nocturne-settings", "version": 3, "a_setting_from_the_future": 1})", "new.nocturne.json");
     QVERIFY(!p.ok());
     QCOMPARE(p.error().code, ErrorCode::UnsupportedFormat);
     const QString message = QString::fromStdString(p.error().describe());
-    QVERIFY2(message.contains(QStringLiteral("newer Nocturne")) && message.contains(QStringLiteral("version 2")),
+    QVERIFY2(message.contains(QStringLiteral("newer Nocturne")) && message.contains(QStringLiteral("version 3")),
              qPrintable(message));
 }
 
