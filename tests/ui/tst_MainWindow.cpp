@@ -632,7 +632,11 @@ void tst_MainWindow::savedSettingsReplayThroughTheCliByteForByte()
     window->sliderPanel()->amplifierSpin()->setValue(0.27);
     window->sliderPanel()->gammaSpin()->setValue(2.6);
     window->sliderPanel()->noiseSpin()->setValue(1.7);
+    window->sliderPanel()->autoWhiteBalanceToggle()->setChecked(true);
+    window->sliderPanel()->temperatureSpin()->setValue(-23);
+    window->sliderPanel()->tintSpin()->setValue(7);
     QCOMPARE(window->params().method, QStringLiteral("dhe"));
+    QVERIFY(window->params().toProcessParams().whiteBalance.automatic);
     QTemporaryDir out;
     const QString settings = out.filePath("look.nocturne.json");
     QVERIFY(window->saveSettingsFile(settings));
