@@ -11,8 +11,9 @@ namespace nocturne::core {
 // fluorescent tubes. All zero and not automatic is the identity.
 //  - automatic: a shades-of-grey estimate (Finlayson & Trezzi 2004, p = 4) of the light's
 //    colour, corrected half way. Half, because a night scene's lamps are part of the picture:
-//    a full correction turns a lamp-lit street into grey daylight. On real-dev this gains
-//    0.56 dB GT-mean on LOL (indoor lamps) and loses 0.05 dB on SICE, so it is not a default.
+//    a full correction turns a lamp-lit street into grey daylight. On real-dev it gains
+//    0.45 dB GT-mean on LOL (indoor lamps) and loses 0.01 dB on SICE, with a median frame
+//    unchanged (README "White balance on real photos"), so it is not a default.
 //  - temperature, in [-100, 100]: warmer (+) or cooler (-); tint, in [-100, 100]: towards
 //    magenta (+) or green (-). Applied after the automatic estimate, so they fine-tune it.
 // Every correction keeps the Rec. 709 luminance of a grey, so brightness does not move. A gain
