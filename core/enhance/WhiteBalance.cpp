@@ -10,11 +10,16 @@ namespace nocturne::core {
 
 namespace {
 
+double luma(const cv::Vec3d& rgb)
+{
+    return kLumaR * rgb[0] + kLumaG * rgb[1] + kLumaB * rgb[2];
+}
+
 // Scaled so that a grey's luminance is unchanged by the gains.
 cv::Vec3d lumaNeutral(const cv::Vec3d& g)
 {
-    const double luma = kLumaR * g[0] + kLumaG * g[1] + kLumaB * g[2];
-    return luma > 0.0 && std::isfinite(luma) ? g / luma : cv::Vec3d(1.0, 1.0, 1.0);
+    const double y = luma(g);
+    return y > 0.0 && std::isfinite(y) ? g / y : cv::Vec3d(1.0, 1.0, 1.0);
 }
 
 }  // namespace
@@ -46,10 +51,10 @@ cv::Vec3d WhiteBalance::automaticGains(const ImageBuffer& linear)
         norm[c] = std::pow(total[c] / static_cast<double>(linear.pixelCount()), 1.0 / kAutoNorm);
     if (std::min({norm[0], norm[1], norm[2]}) < 1e-6)
         return {1.0, 1.0, 1.0};   // black, or a channel with no light: nothing to estimate from
-    const double luma = kLumaR * norm[0] + kLumaG * norm[1] + kLumaB * norm[2];
+    const double y = luma(norm);
     cv::Vec3d g;
     for (int c = 0; c < 3; ++c)
-        g[c] = std::pow(luma / norm[c], kAutoStrength);
+        g[c] = std::pow(y / norm[c], kAutoStrength);
     return g;
 }
 

@@ -26,8 +26,8 @@ struct WhiteBalanceSettings {
     double temperature = 0.0;
     double tint = 0.0;
 
-    bool isIdentity() const { return !automatic && temperature == 0.0 && tint == 0.0; }
     bool operator==(const WhiteBalanceSettings&) const = default;
+    bool isIdentity() const { return *this == WhiteBalanceSettings{}; }
 };
 
 class WhiteBalance {

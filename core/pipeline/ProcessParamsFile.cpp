@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <vector>
 
 #include "core/Version.h"
 #include "core/base/AtomicFile.h"
@@ -23,7 +24,7 @@ Error invalid(const std::string& context, const std::string& message)
     return makeError(ErrorCode::CorruptData, "invalid settings: " + message + "." + kFix, context);
 }
 
-std::string knownList(std::initializer_list<const char*> names)
+std::string knownList(const std::vector<const char*>& names)
 {
     std::string list;
     for (const char* n : names)
@@ -39,7 +40,7 @@ public:
     {
     }
 
-    Result<void> onlyKnown(std::initializer_list<const char*> names) const
+    Result<void> onlyKnown(const std::vector<const char*>& names) const
     {
         for (const auto& [name, value] : m_object.members()) {
             bool known = false;
@@ -153,13 +154,12 @@ Result<void> readWhiteBalance(const MemberReader& top, const std::string& contex
 Result<void> readMembers(const JsonValue& doc, const std::string& context, int version, ProcessParams& p)
 {
     const MemberReader top(doc, "", context);
-    auto known = version >= 2 ? top.onlyKnown({"format", "version", "written_by", "method", "amplifier",
-                                               "exposure_ratio", "exposure", "noise_reduction", "gamma",
-                                               "white_balance"})
-                              : top.onlyKnown({"format", "version", "written_by", "method", "amplifier",
-                                               "exposure_ratio", "exposure", "noise_reduction", "gamma"});
-    if (!known)
-        return known;
+    std::vector<const char*> known = {"format", "version", "written_by", "method", "amplifier",
+                                      "exposure_ratio", "exposure", "noise_reduction", "gamma"};
+    if (version >= 2)
+        known.push_back("white_balance");
+    if (auto r = top.onlyKnown(known); !r)
+        return r;
     if (version >= 2)
         if (auto r = readWhiteBalance(top, context, p.whiteBalance); !r)
             return r;

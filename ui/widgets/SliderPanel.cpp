@@ -28,14 +28,22 @@ QSlider* makeSlider(int min, int max, QWidget* parent)
     return s;
 }
 
-// A white-balance shift: -100..100 in whole steps, 0 in the middle.
-QDoubleSpinBox* makeShiftSpin(QWidget* parent)
+// A white-balance shift (temperature or tint): a slider and a spin box over -100..100 in whole
+// steps, 0 in the middle, sharing one tooltip; returns the label, the spin box's buddy.
+QLabel* makeShiftControls(const QString& text, const QString& tip, QSlider*& slider, QDoubleSpinBox*& spin,
+                          QWidget* parent)
 {
-    auto* spin = new QDoubleSpinBox(parent);
+    const int maxShift = static_cast<int>(core::WhiteBalance::kMaxShift) * kShiftSteps;
+    slider = makeSlider(-maxShift, maxShift, parent);
+    spin = new QDoubleSpinBox(parent);
     spin->setRange(-core::WhiteBalance::kMaxShift, core::WhiteBalance::kMaxShift);
     spin->setSingleStep(1.0);
     spin->setDecimals(0);
-    return spin;
+    slider->setToolTip(tip);
+    spin->setToolTip(tip);
+    auto* label = new QLabel(text, parent);
+    label->setBuddy(spin);
+    return label;
 }
 
 }  // namespace
@@ -95,26 +103,19 @@ SliderPanel::SliderPanel(QWidget* parent) : QWidget(parent)
     m_noiseSlider->setToolTip(noiseTip);
     m_noiseSpin->setToolTip(noiseTip);
 
-    const int maxShift = static_cast<int>(core::WhiteBalance::kMaxShift) * kShiftSteps;
     m_wbAuto = new QCheckBox(tr("&Auto white balance"), this);
     m_wbAuto->setToolTip(tr("Estimates the colour of the light and removes half of its cast: a lamp-lit "
                             "night scene keeps some warmth. Temperature and tint adjust on top of it."));
-    m_temperatureSlider = makeSlider(-maxShift, maxShift, this);
-    m_temperatureSpin = makeShiftSpin(this);
-    auto* temperatureLabel = new QLabel(tr("&Temperature"), this);
-    temperatureLabel->setBuddy(m_temperatureSpin);
-    const QString temperatureTip = tr("Cooler (left) or warmer (right) than the photo's own white balance; "
-                                      "0 leaves it. Cools the orange of sodium street lamps.");
-    m_temperatureSlider->setToolTip(temperatureTip);
-    m_temperatureSpin->setToolTip(temperatureTip);
-    m_tintSlider = makeSlider(-maxShift, maxShift, this);
-    m_tintSpin = makeShiftSpin(this);
-    auto* tintLabel = new QLabel(tr("T&int"), this);
-    tintLabel->setBuddy(m_tintSpin);
-    const QString tintTip = tr("Greener (left) or more magenta (right); 0 leaves it. Removes the green of "
-                               "fluorescent and some LED light.");
-    m_tintSlider->setToolTip(tintTip);
-    m_tintSpin->setToolTip(tintTip);
+    auto* temperatureLabel = makeShiftControls(
+        tr("&Temperature"),
+        tr("Cooler (left) or warmer (right) than the photo's own white balance; 0 leaves it. Cools the "
+           "orange of sodium street lamps."),
+        m_temperatureSlider, m_temperatureSpin, this);
+    auto* tintLabel = makeShiftControls(
+        tr("T&int"),
+        tr("Greener (left) or more magenta (right); 0 leaves it. Removes the green of fluorescent and some "
+           "LED light."),
+        m_tintSlider, m_tintSpin, this);
 
     grid->addWidget(mLabel, 0, 0);
     grid->addWidget(m_mSlider, 0, 1);
